@@ -1,0 +1,298 @@
+"""The discrete-event core on SimPy: leads arrive, reps with limited hours work them through the funnel.
+
+Semantics (CONTRACT §1), time in weeks:
+
+* Leads arrive as a Poisson process (``leads.per_week``); each is owned by one rep, chosen by
+  ``team.assignment`` (round-robin, least-loaded = least queued work relative to the rep's hours,
+  or random).
+* At each stage the deal first waits for the customer (exponential, mean ``wait_weeks``; 0 = none),
+  then joins its rep's queue. The rep spends ``work_hours`` on it, then it advances with probability
+  ``conversion`` or is lost; passing the last stage wins it.
+* A rep works ``hours_per_week`` hours a week, spread evenly over the week, one deal at a time, in
+  ``team.work_order`` (first-in-first-out, or later stages first). Work that does not fit in a week
+  continues the next week. Deals still in progress at the horizon are ``open``.
+
+Every random draw is made up front from its own stream (:mod:`simlib.rng`): arrival times, values,
+one uniform per (lead, stage) for the conversion decision, one exponential per (lead, stage) for
+the wait. Hours, work order and assignment change *when* things happen, never a lead's value or
+its fate at a stage — common random numbers.
+
+``benchmarks/reference.py`` implements the same semantics on a bare event heap; a test checks the two
+give identical deals.
+"""
+from __future__ import annotations
+
+import heapq
+import math
+from collections import deque
+
+import numpy as np
+import simpy
+
+from .rng import Streams
+from .scenario import Scenario
+
+__all__ = ["run", "draw_world", "World"]
+
+
+class World:
+    """Everything random about one run, drawn before the clock starts (common random numbers)."""
+
+    __slots__ = ("arrivals", "values", "uniforms", "waits", "random_reps", "seed")
+
+    def __init__(self, arrivals, values, uniforms, waits, random_reps, seed):
+        self.arrivals, self.values, self.uniforms = arrivals, values, uniforms
+        self.waits, self.random_reps, self.seed = waits, random_reps, seed
+
+
+def draw_world(sc: Scenario, seed: int | None) -> World:
+    """Draw arrivals, deal values, stage outcomes and waits for ``sc`` from ``seed``'s streams."""
+    st = Streams(seed)
+    horizon = sc.horizon_weeks
+    n = int(st["arrivals"].poisson(sc.leads.per_week * horizon))
+    arrivals = np.sort(st["arrivals"].uniform(0.0, horizon, n))
+    dv = sc.funnel.deal_value
+    if dv.cv > 0 and dv.mean > 0:
+        sigma2 = math.log1p(dv.cv**2)
+        values = st["values"].lognormal(math.log(dv.mean) - sigma2 / 2, math.sqrt(sigma2), n)
+    else:
+        values = np.full(n, float(dv.mean))
+    n_st = len(sc.funnel.stages)
+    uniforms = st["conversion"].random((n, n_st))
+    means = np.array([s.wait_weeks for s in sc.funnel.stages])
+    waits = st["waits"].exponential(1.0, (n, n_st)) * means if means.any() else None
+    reps = len(sc.team.reps)
+    random_reps = st["assignment"].integers(0, reps, n) if sc.team.assignment == "random" else None
+    return World(arrivals, values, uniforms, waits, random_reps, st.seed)
+
+
+def run(sc: Scenario, world: World, caps: np.ndarray | None = None) -> dict:
+    """Simulate ``sc`` in ``world``; returns the raw arrays :class:`simlib.results.SimResult` wraps.
+
+    Args:
+        caps: optional ``(reps, weeks)`` array of selling hours per rep and week (defaults to each
+            rep's ``hours_per_week``); behaviour models and absences change it.
+    """
+    horizon = sc.horizon_weeks
+    n_reps = len(sc.team.reps)
+    stages = sc.funnel.stages
+    n_st = len(stages)
+    conv = [s.conversion for s in stages]
+    work = [s.work_hours for s in stages]
+    if caps is None:
+        caps = np.repeat(np.asarray(sc.team.hours(), float)[:, None], horizon, axis=1)
+    cap_rows = caps.tolist()
+    const_cap = [row[0] if min(row) == max(row) else None for row in cap_rows]
+
+    arrivals = world.arrivals.tolist()
+    n = len(arrivals)
+    uniforms = world.uniforms.tolist()
+    waits = world.waits.tolist() if world.waits is not None else None
+    later_waits = waits is not None and any(s.wait_weeks > 0 for s in stages[1:])
+
+    # who owns each lead; leads' first-stage "ready" times (arrival + customer wait)
+    assignment = sc.team.assignment
+    least = assignment == "least_loaded"
+    if assignment == "round_robin":
+        owner = [i % n_reps for i in range(n)]
+    elif assignment == "random":
+        owner = world.random_reps.tolist()
+    else:
+        owner = [0] * n
+    ready0 = (world.arrivals + world.waits[:, 0]).tolist() if waits is not None else arrivals
+
+    stage = [0] * n
+    outcome = [0] * n            # 0 open, 1 won, 2 lost
+    closed = [math.nan] * n
+    ready_at = [0.0] * n
+    hours = [[0.0] * horizon for _ in range(n_reps)]
+    visits: list[tuple] = []     # (deal, stage, ready, start, end) for each finished visit
+    current: list = [None] * n_reps
+
+    env = simpy.Environment()
+    timeout = env.timeout
+    fifo = sc.team.work_order == "fifo"
+    queues: list = [deque() if fifo else [] for _ in range(n_reps)]
+    wake: list = [None] * n_reps   # an untriggered event while the rep is idle, else None
+    load = [0.0] * n_reps          # queued + in-progress hours, for least-loaded assignment
+    inv_cap = [1.0 / h for h in sc.team.hours()]
+    seq = [0]
+
+    # Leads not yet on a rep's desk, per rep, in order of their ready time. With least-loaded
+    # assignment the owner is decided on arrival, so leads are handed over by an arrival process.
+    pending: list[list[int]] = [[] for _ in range(n_reps)]
+    if not least:
+        order = sorted(range(n), key=ready0.__getitem__) if waits is not None else range(n)
+        for i in order:
+            pending[owner[i]].append(i)
+    nxt = [0] * n_reps
+
+    def push(r: int, i: int, t: float) -> None:
+        ready_at[i] = t
+        if fifo:
+            queues[r].append(i)
+        else:
+            seq[0] += 1
+            heapq.heappush(queues[r], (-stage[i], t, seq[0], i))
+        if least:
+            load[r] += work[stage[i]]
+
+    def pull(r: int, now: float) -> None:
+        """Put rep r's leads that became ready by ``now`` on the desk, oldest first."""
+        pend = pending[r]
+        j = nxt[r]
+        m = len(pend)
+        while j < m and ready0[pend[j]] <= now:
+            i = pend[j]
+            push(r, i, ready0[i])
+            j += 1
+        nxt[r] = j
+
+    def poke(r: int) -> None:
+        ev = wake[r]
+        if ev is not None:
+            wake[r] = None
+            ev.succeed()
+
+    def after_wait(ev) -> None:
+        i = ev.value
+        r = owner[i]
+        now = env.now
+        pull(r, now)
+        push(r, i, now)
+        poke(r)
+
+    def rep_process(r: int):
+        q = queues[r]
+        row = cap_rows[r]
+        hrs = hours[r]
+        cc = const_cap[r]
+        pend = pending[r]
+        m = len(pend)
+        simple = not later_waits and not least   # nothing but this process fills the desk
+        append_visit = visits.append
+        now = 0.0
+        while True:
+            j = nxt[r]
+            if j < m and ready0[pend[j]] <= now:
+                pull(r, now)
+            while not q:
+                j = nxt[r]
+                upcoming = ready0[pend[j]] if j < m else math.inf
+                if simple:
+                    if upcoming >= horizon:
+                        return
+                    yield timeout(upcoming - now)
+                else:
+                    ev = wake[r] = env.event()
+                    if upcoming < horizon:
+                        timeout(upcoming - now).callbacks.append(lambda _e, r=r: poke(r))
+                    yield ev
+                now = env.now
+                pull(r, now)
+            if cc is None and row[int(now)] <= 0:
+                # no selling hours this week: pick up work when the next week with hours begins
+                w = int(now) + 1
+                while w < horizon and row[w] <= 0:
+                    w += 1
+                if w >= horizon:
+                    return
+                yield timeout(w - now)
+                now = env.now
+                continue
+            i = q.popleft() if fifo else heapq.heappop(q)[3]
+            k = stage[i]
+            h = work[k]
+            start = now
+            current[r] = (i, k, ready_at[i], start)
+            # spend h hours at the rep's weekly rate; work that does not fit runs into next week
+            if cc is not None:
+                d = h / cc
+                end = start + d
+                w = int(start)
+                if end <= w + 1:
+                    hrs[w] += h
+                else:
+                    _spread(hrs, start, end, cc, horizon)
+                yield timeout(d)
+                now = end            # SimPy's clock is now + delay: the same float
+            else:
+                t = start
+                while h > 1e-12:
+                    w = int(t)
+                    rate = row[w]
+                    span = w + 1 - t
+                    if rate * span >= h:
+                        hrs[w] += h
+                        yield timeout(h / rate)
+                        break
+                    hrs[w] += rate * span
+                    h -= rate * span
+                    yield timeout(span)
+                    t = env.now
+                now = env.now
+            current[r] = None
+            append_visit((i, k, ready_at[i], start, now))
+            if least:
+                load[r] -= work[k]
+            if uniforms[i][k] < conv[k]:
+                k += 1
+                if k == n_st:
+                    outcome[i] = 1
+                    closed[i] = now
+                else:
+                    stage[i] = k
+                    if waits is not None and waits[i][k] > 0:
+                        timeout(waits[i][k], i).callbacks.append(after_wait)
+                    else:
+                        j = nxt[r]
+                        if j < m and ready0[pend[j]] <= now:
+                            pull(r, now)
+                        ready_at[i] = now
+                        if fifo:
+                            q.append(i)
+                            if least:
+                                load[r] += work[k]
+                        else:
+                            push(r, i, now)
+            else:
+                outcome[i] = 2
+                closed[i] = now
+
+    def arrival_process():
+        """Least-loaded only: on arrival, hand the lead to the rep with the least queued work."""
+        last = 0.0
+        for i, a in enumerate(arrivals):
+            yield timeout(a - last)
+            last = a
+            r = owner[i] = min(range(n_reps), key=lambda r: load[r] * inv_cap[r])
+            if waits is not None and waits[i][0] > 0:
+                timeout(waits[i][0], i).callbacks.append(after_wait)
+            else:
+                push(r, i, a)
+                poke(r)
+
+    for r in range(n_reps):
+        env.process(rep_process(r))
+    if least:
+        env.process(arrival_process())
+    env.run(until=horizon)
+
+    visits.extend((*c, math.nan) for c in current if c is not None)
+    v = np.array(visits, dtype=float).reshape(-1, 5)
+    return {
+        "owner": np.asarray(owner, dtype=np.int64), "stage": np.asarray(stage, dtype=np.int64),
+        "outcome": np.asarray(outcome, dtype=np.int8), "closed": np.asarray(closed, dtype=float),
+        "hours": np.asarray(hours, dtype=float), "caps": np.asarray(caps, dtype=float),
+        "visits": (v[:, 0].astype(np.int64), v[:, 1].astype(np.int64), v[:, 2], v[:, 3], v[:, 4]),
+    }
+
+
+def _spread(hrs: list[float], t0: float, t1: float, rate: float, horizon: int) -> None:
+    """Book ``rate`` hours per week of work done over ``[t0, t1)`` into week bins, up to the horizon."""
+    w = int(t0)
+    while t0 < t1 and w < horizon:
+        end = min(t1, w + 1.0)
+        hrs[w] += (end - t0) * rate
+        t0 = end
+        w += 1

@@ -1,0 +1,274 @@
+"""Tidy results: one row per deal, per rep-week, per stage visit, per replication (CONTRACT §2).
+
+``simulate`` returns a :class:`SimResult` whose tables are built on first use, so a caller that
+needs only ``summary()`` — ``replicate`` doing a thousand runs, an app redrawing on a slider —
+never pays for DataFrames it does not read.
+"""
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from . import engine
+
+from .rng import replication_seeds
+from .scenario import Issue, Scenario, ScenarioError, load_scenario
+
+__all__ = ["SimResult", "simulate", "replicate", "MAX_REPLICATIONS"]
+
+OUTCOMES = np.array(["open", "won", "lost"], dtype=object)
+MAX_REPLICATIONS = 100_000
+
+
+class SimResult:
+    """The outcome of one seeded run.
+
+    Attributes:
+        scenario: the scenario that ran.
+        seed: the seed that reproduces it (``simulate(scenario, seed)``).
+        deals: one row per lead (see :attr:`deals`).
+        rep_weeks: one row per rep and week.
+        visits: one row per stage a deal reached its rep's desk for.
+    """
+
+    def __init__(self, scenario: Scenario, world: engine.World, raw: dict):
+        self.scenario = scenario
+        self.seed = world.seed
+        self._world = world
+        self._raw = raw
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        return (f"<SimResult seed={self.seed} leads={s['leads']} won={s['won']} lost={s['lost']} "
+                f"open={s['open']} revenue={s['revenue']:,.0f} utilization={s['utilization']:.1%}>")
+
+    # -- tables ---------------------------------------------------------------------------------
+    @cached_property
+    def deals(self) -> pd.DataFrame:
+        """One row per lead: ``deal_id, rep, created_week, created_at, last_stage, stage_index, outcome,
+        value, potential_value, closed_week, closed_at, cycle_weeks``.
+
+        Weeks are numbered from 1; ``*_at`` columns are the exact time in weeks since the start.
+        ``value`` is the deal's value if won, else 0; ``potential_value`` is what it would have been.
+        """
+        raw, w, sc = self._raw, self._world, self.scenario
+        created = w.arrivals
+        closed = raw["closed"]
+        won = raw["outcome"] == 1
+        names = np.array([r.name for r in sc.team.reps], dtype=object)
+        stage_names = np.array(sc.stage_names, dtype=object)
+        return pd.DataFrame({
+            "deal_id": np.arange(1, len(created) + 1),
+            "rep": names[raw["owner"]],
+            "created_week": np.floor(created).astype(np.int64) + 1,
+            "created_at": created,
+            "last_stage": stage_names[raw["stage"]],
+            "stage_index": raw["stage"],
+            "outcome": OUTCOMES[raw["outcome"]],
+            "value": np.where(won, w.values, 0.0),
+            "potential_value": w.values,
+            "closed_week": np.floor(closed) + 1,
+            "closed_at": closed,
+            "cycle_weeks": closed - created,
+        })
+
+    @cached_property
+    def visits(self) -> pd.DataFrame:
+        """One row per stage visit that started: ``deal_id, rep, stage, ready_at, started_at,
+        finished_at, queue_weeks`` (time waiting for the rep) — the funnel-health board's dwell times."""
+        d, k, ready, start, end = self._raw["visits"]
+        names = np.array([r.name for r in self.scenario.team.reps], dtype=object)
+        return pd.DataFrame({
+            "deal_id": d + 1, "rep": names[self._raw["owner"][d]],
+            "stage": np.array(self.scenario.stage_names, dtype=object)[k],
+            "ready_at": ready, "started_at": start, "finished_at": end, "queue_weeks": start - ready,
+        })
+
+    @cached_property
+    def rep_weeks(self) -> pd.DataFrame:
+        """One row per rep and week: ``rep, week, hours_available, hours_worked, utilization,
+        deals_touched, won, revenue``."""
+        sc = self.scenario
+        n_reps, horizon = len(sc.team.reps), sc.horizon_weeks
+        raw = self._raw
+        # deals touched: every week a visit's work overlapped
+        d, _, _, start, end = raw["visits"]
+        end = np.where(np.isnan(end), horizon, end)
+        first = np.floor(start).astype(np.int64)
+        last = np.maximum(first, np.ceil(end).astype(np.int64) - 1).clip(max=horizon - 1)
+        span = last - first + 1
+        rep_of = np.repeat(raw["owner"][d], span)
+        deal_of = np.repeat(d, span)
+        week_of = np.repeat(first, span) + (np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span))
+        touched = np.zeros((n_reps, horizon), dtype=np.int64)
+        if len(deal_of):
+            key = np.unique((rep_of * horizon + week_of) * (len(raw["owner"]) + 1) + deal_of)
+            cell = key // (len(raw["owner"]) + 1)
+            np.add.at(touched.reshape(-1), cell, 1)
+        won_mask = raw["outcome"] == 1
+        won = np.zeros((n_reps, horizon), dtype=np.int64)
+        rev = np.zeros((n_reps, horizon))
+        if won_mask.any():
+            cw = np.floor(raw["closed"][won_mask]).astype(np.int64)
+            cell = raw["owner"][won_mask] * horizon + cw
+            np.add.at(won.reshape(-1), cell, 1)
+            np.add.at(rev.reshape(-1), cell, self._world.values[won_mask])
+        avail, worked = raw["caps"], raw["hours"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            util = np.where(avail > 0, worked / avail, 0.0)
+        return pd.DataFrame({
+            "rep": np.repeat(np.array([r.name for r in sc.team.reps], dtype=object), horizon),
+            "week": np.tile(np.arange(1, horizon + 1), n_reps),
+            "hours_available": avail.ravel(), "hours_worked": worked.ravel(),
+            "utilization": util.ravel(), "deals_touched": touched.ravel(),
+            "won": won.ravel(), "revenue": rev.ravel(),
+        })
+
+    def weekly(self) -> pd.DataFrame:
+        """One row per week for the whole team: ``week, leads, won, lost, revenue, hours_worked,
+        hours_available, utilization, open_end`` (deals in progress at the week's end)."""
+        h = self.scenario.horizon_weeks
+        raw = self._raw
+        weeks = np.arange(1, h + 1)
+        created = np.floor(self._world.arrivals).astype(np.int64)
+        leads = np.bincount(created, minlength=h)[:h]
+        closed = raw["closed"]
+        done = ~np.isnan(closed)
+        cw = np.floor(closed[done]).astype(np.int64)
+        oc = raw["outcome"][done]
+        won = np.bincount(cw[oc == 1], minlength=h)[:h]
+        lost = np.bincount(cw[oc == 2], minlength=h)[:h]
+        rev = np.bincount(cw[oc == 1], weights=self._world.values[done][oc == 1], minlength=h)[:h]
+        worked = raw["hours"].sum(axis=0)
+        avail = raw["caps"].sum(axis=0)
+        open_end = np.cumsum(leads) - np.cumsum(won) - np.cumsum(lost)
+        return pd.DataFrame({"week": weeks, "leads": leads, "won": won, "lost": lost, "revenue": rev,
+                             "hours_worked": worked, "hours_available": avail,
+                             "utilization": np.divide(worked, avail, out=np.zeros(h), where=avail > 0),
+                             "open_end": open_end})
+
+    def stage_counts(self) -> pd.DataFrame:
+        """One row per stage: ``stage, entered, passed, lost, open, conversion`` (observed passed ÷
+        decided there) and ``expected_entered`` from the analytic funnel."""
+        from .funnel import expected
+        raw = self._raw
+        n_st = len(self.scenario.funnel.stages)
+        st, oc = raw["stage"], raw["outcome"]
+        reached = np.bincount(st, minlength=n_st)            # deals whose furthest stage is k
+        entered = reached[::-1].cumsum()[::-1]
+        lost = np.bincount(st[oc == 2], minlength=n_st)
+        open_ = np.bincount(st[oc == 0], minlength=n_st)
+        passed = entered - lost - open_
+        decided = passed + lost
+        exp = expected(self.scenario)["stages"]
+        return pd.DataFrame({
+            "stage": self.scenario.stage_names, "entered": entered, "passed": passed, "lost": lost,
+            "open": open_,
+            "conversion": np.divide(passed, decided, out=np.full(n_st, np.nan), where=decided > 0),
+            "expected_entered": [exp[n] for n in self.scenario.stage_names],
+        })
+
+    # -- summary --------------------------------------------------------------------------------
+    def summary(self) -> dict:
+        """Headline numbers: ``leads, won, lost, open, revenue, win_rate`` (won ÷ decided, NaN if none
+        decided), ``utilization`` (hours worked ÷ available, in [0, 1]), ``hours_worked,
+        hours_available, avg_cycle_weeks`` (created → won), ``avg_won_value``, ``seed``."""
+        raw = self._raw
+        oc = raw["outcome"]
+        won = int((oc == 1).sum())
+        lost = int((oc == 2).sum())
+        n = len(oc)
+        wmask = oc == 1
+        revenue = float(self._world.values[wmask].sum())
+        worked = float(raw["hours"].sum())
+        avail = float(raw["caps"].sum())
+        cycle = (raw["closed"][wmask] - self._world.arrivals[wmask])
+        return {
+            "leads": n, "won": won, "lost": lost, "open": n - won - lost, "revenue": revenue,
+            "win_rate": won / (won + lost) if won + lost else math.nan,
+            "utilization": min(1.0, worked / avail) if avail else 0.0,
+            "hours_worked": worked, "hours_available": avail,
+            "avg_cycle_weeks": float(cycle.mean()) if won else math.nan,
+            "avg_won_value": revenue / won if won else math.nan,
+            "seed": self.seed,
+        }
+
+
+def simulate(scenario: Scenario | dict | str, seed: int | None = None) -> SimResult:
+    """Run one seeded simulation of ``scenario`` (a :class:`Scenario`, dict or YAML path).
+
+        >>> import simlib
+        >>> sc = simlib.load_scenario("scenarios/funnel_basics.yaml")
+        >>> a, b = simulate(sc, seed=7), simulate(sc, seed=7)
+        >>> a.summary() == b.summary()
+        True
+    """
+    sc = load_scenario(scenario)
+    world = engine.draw_world(sc, seed)
+    return SimResult(sc, world, engine.run(sc, world))
+
+
+def _summary_row(sc: Scenario, seed: int) -> dict:
+    return simulate(sc, seed).summary()
+
+
+def replicate(scenario: Scenario | dict | str, n: int = 100, seed: int | None = 0, *,
+              workers: int = 1, progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    """``n`` independent replications: one row each with ``replication, seed`` and the summary keys.
+
+    Replication ``i`` is exactly ``simulate(scenario, seed=row.seed)``. ``workers > 1`` runs them in
+    separate processes (joblib's loky, safe from a notebook kernel) and gives the same rows.
+    ``progress(done, total)`` is called as replications finish (an app's progress bar).
+    """
+    sc = load_scenario(scenario)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= MAX_REPLICATIONS:
+        raise ScenarioError([Issue("n", "replications", {"max": MAX_REPLICATIONS, "input": n})])
+    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
+        raise ScenarioError([Issue("workers", "workers", {"input": workers})])
+    seeds = replication_seeds(seed, int(n))
+    rows: list[dict] = []
+    if workers == 1 or n < 4:
+        for i, s in enumerate(seeds):
+            rows.append(_summary_row(sc, s))
+            if progress:
+                progress(i + 1, n)
+    else:
+        from joblib import Parallel, delayed
+        workers = min(int(workers), os.cpu_count() or 1, n) or 1
+        chunk = max(1, math.ceil(n / (workers * 8)))
+        batches = [seeds[i:i + chunk] for i in range(0, n, chunk)]
+        par = Parallel(n_jobs=workers, backend="loky", return_as="generator")
+        done = 0
+        for part in par(delayed(_batch)(sc, b) for b in batches):
+            rows.extend(part)
+            done += len(part)
+            if progress:
+                progress(done, n)
+    df = pd.DataFrame(rows)
+    df.insert(0, "replication", np.arange(1, n + 1))
+    df["seed"] = np.asarray(seeds, dtype=np.int64)
+    return df
+
+
+def _batch(sc: Scenario, seeds: list[int]) -> list[dict]:
+    return [_summary_row(sc, s) for s in seeds]
+
+
+def describe(df: pd.DataFrame, column: str, z: float = 1.96) -> dict:
+    """Mean, standard error and a normal ``z`` interval of ``column`` over replications.
+
+        >>> describe(pd.DataFrame({"won": [10, 12, 14]}), "won")["mean"]
+        12.0
+    """
+    x = df[column].astype(float).dropna()
+    mean = float(x.mean())
+    se = float(x.std(ddof=1) / math.sqrt(len(x))) if len(x) > 1 else math.nan
+    return {"mean": mean, "se": se, "low": mean - z * se, "high": mean + z * se, "n": int(len(x))}
+
+
+

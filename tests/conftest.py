@@ -1,0 +1,37 @@
+"""Shared fixtures: the base scenario of CONTRACT §1 and small variants of it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import simlib
+
+ROOT = Path(__file__).resolve().parents[1]
+
+BASE = {
+    "name": "test",
+    "horizon_weeks": 13,
+    "leads": {"per_week": 60},
+    "funnel": {
+        "stages": [
+            {"name": "lead", "conversion": 0.5, "work_hours": 0.5},
+            {"name": "opportunity", "conversion": 0.6, "work_hours": 2},
+            {"name": "proposal", "conversion": 0.5, "work_hours": 6},
+            {"name": "negotiation", "conversion": 0.4, "work_hours": 4},
+        ],
+        "deal_value": {"mean": 50000, "cv": 0.4},
+    },
+    "team": {"reps": 15, "hours_per_week": 28},
+}
+
+
+@pytest.fixture
+def base():
+    return simlib.load_scenario(BASE)
+
+
+@pytest.fixture
+def base_dict():
+    import copy
+    return copy.deepcopy(BASE)
