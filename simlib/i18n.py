@@ -1,7 +1,7 @@
 """One message catalog for the library and its apps (Traditional Chinese, Simplified Chinese, English).
 
 Every user-facing string — validation errors, app labels, sentences about results — lives in
-``simlib/locales/<lang>.yaml`` under a dotted key, and is looked up with :func:`t`::
+``simlib/locales/<lang>.yaml`` (and domain files ``<domain>.<lang>.yaml``) under a dotted key, and is looked up with :func:`t`::
 
     >>> t("lang.name", "en")
     'English'
@@ -64,10 +64,16 @@ def _flatten(d: dict, prefix: str = "") -> dict[str, str]:
 @cache
 def catalog(lang: str) -> dict[str, str]:
     """The flat ``{dotted key: text}`` catalog of one language."""
-    path = resources.files("simlib").joinpath("locales", f"{lang}.yaml")
-    if not path.is_file():
-        return {}
-    return _flatten(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    folder = resources.files("simlib").joinpath("locales")
+    out: dict[str, str] = {}
+    files = sorted((f for f in folder.iterdir() if f.name == f"{lang}.yaml" or f.name.endswith(f".{lang}.yaml")),
+                   key=lambda f: f.name)
+    for f in files:
+        for key, text in _flatten(yaml.safe_load(f.read_text(encoding="utf-8")) or {}).items():
+            if key in out:
+                raise ValueError(f"catalog key {key!r} defined twice for {lang} (in {f.name})")
+            out[key] = text
+    return out
 
 
 def t(key: str, lang: str | None = None, /, **params) -> str:

@@ -34,7 +34,7 @@ from .i18n import LANGUAGES, get_language, normalize_lang, t
 
 __all__ = [
     "Scenario", "Stage", "Funnel", "DealValue", "Leads", "Rep", "Team",
-    "ScenarioError", "Issue", "load_scenario", "MAX_LEADS", "MAX_REPS",
+    "ScenarioError", "Issue", "load_scenario", "validate_model", "MAX_LEADS", "MAX_REPS",
 ]
 
 #: A run larger than this many expected leads is refused: the server would stall for minutes.
@@ -192,7 +192,7 @@ class Issue:
     params: dict[str, Any] = field(default_factory=dict)
 
     def message(self, lang: str | None = None) -> str:
-        params = {"path": self.path or "(scenario)", **self.params}
+        params = {"path": self.path or "(scenario)", "detail": self.code, **self.params}
         text = t(f"error.{self.code}", lang, **params)
         if text == f"error.{self.code}":
             text = t("error.generic", lang, **params)
@@ -236,9 +236,9 @@ def format_path(loc: tuple) -> str:
     return out
 
 
-def _fields_at(loc: tuple) -> list[str]:
+def _fields_at(loc: tuple, root: type[BaseModel] | None = None) -> list[str]:
     """The valid keys of the model that holds the field at ``loc`` (for 'did you mean')."""
-    model: Any = Scenario
+    model: Any = root or Scenario
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
@@ -264,7 +264,7 @@ _TYPE_CODES = {
 }
 
 
-def _issue_from(err: dict) -> Issue:
+def _issue_from(err: dict, root: type[BaseModel] | None = None) -> Issue:
     loc = tuple(err.get("loc", ()))
     kind = err["type"]
     ctx = dict(err.get("ctx") or {})
@@ -275,10 +275,11 @@ def _issue_from(err: dict) -> Issue:
     path = format_path(loc)
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        near = difflib.get_close_matches(key, _fields_at(loc), n=1, cutoff=0.5)
+        fields = [_alias(root or Scenario, loc, f) for f in _fields_at(loc, root)]
+        near = difflib.get_close_matches(key, fields, n=1, cutoff=0.5)
         if near:
             return Issue(path, "unknown_key_suggest", {"key": key, "suggestion": near[0]})
-        valid = ", ".join(_fields_at(loc))
+        valid = ", ".join(fields)
         return Issue(path, "unknown_key", {"key": key, "valid": valid})
     if kind == "missing":
         return Issue(path, "missing")
@@ -299,6 +300,37 @@ def _issue_from(err: dict) -> Issue:
     if kind in ("duplicate_name", "rep_count", "bad_language"):
         return Issue(path, kind, ctx)
     return Issue(path, "generic", {"detail": err.get("msg", kind)})
+
+
+def _alias(root: type[BaseModel], loc: tuple, name: str) -> str:
+    """A field's name as written in YAML (its alias, e.g. ``from`` for ``from_``)."""
+    model: Any = root
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            return name
+        nxt = None
+        for cand in (info.annotation, *getattr(info.annotation, "__args__", ())):
+            for c in (cand, *getattr(cand, "__args__", ())):
+                if isinstance(c, type) and issubclass(c, BaseModel):
+                    nxt = c
+        if nxt is None:
+            return name
+        model = nxt
+    info = model.model_fields.get(name)
+    return (info.alias or name) if info is not None else name
+
+
+def validate_model(cls: type[BaseModel], data: Any, source: str | None = None) -> Any:
+    """Validate ``data`` as ``cls``; any problem becomes a :class:`ScenarioError` naming its fields."""
+    if not isinstance(data, dict):
+        raise ScenarioError([Issue("", "type_mapping", {"input": type(data).__name__})], source)
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_dedupe([_issue_from(e, cls) for e in exc.errors()]), source) from None
 
 
 def _dedupe(issues: list[Issue]) -> list[Issue]:

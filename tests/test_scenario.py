@@ -16,7 +16,7 @@ def errors_of(data) -> simlib.ScenarioError:
 
 
 def test_every_shipped_scenario_loads():
-    files = sorted((ROOT / "scenarios").rglob("*.yaml"))
+    files = sorted(f for f in (ROOT / "scenarios").rglob("*.yaml") if "plans" not in f.parts)
     assert files
     for f in files:
         sc = load_scenario(f)
