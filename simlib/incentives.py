@@ -34,7 +34,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .i18n import t
-from .scenario import Issue, ScenarioError, _Model, parse_yaml, validate_model
+from .schema import Issue, ScenarioError, _Model, parse_yaml, validate_model
 
 __all__ = ["CompPlan", "Payout", "PayLine", "rank_prizes", "team_award", "pay_table"]
 

@@ -16,21 +16,20 @@ in the user's language, with the nearest valid key when a key is unknown::
     >>> load_scenario({**sc.to_dict(), "horizon_week": 4})
     Traceback (most recent call last):
     ...
-    simlib.scenario.ScenarioError: horizon_week: unknown key. Did you mean 'horizon_weeks'?
+    simlib.ScenarioError: horizon_week: unknown key. Did you mean 'horizon_weeks'?
 """
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal  # noqa: F401
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .i18n import LANGUAGES, get_language, normalize_lang, t
+from .i18n import LANGUAGES, normalize_lang
+from .schema import Issue, ScenarioError, _Model, format_path, parse_yaml, validate_model  # noqa: F401 (re-exported)
 
 __all__ = [
     "Scenario", "Stage", "Funnel", "DealValue", "Leads", "Rep", "Team",
@@ -40,10 +39,6 @@ __all__ = [
 #: A run larger than this many expected leads is refused: the server would stall for minutes.
 MAX_LEADS = 2_000_000
 MAX_REPS = 5_000
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
 
 
 Labels = dict[str, str]
@@ -182,192 +177,8 @@ class Scenario(_Model):
 
 
 # ---------------------------------------------------------------------------------------------
-# Errors
-# ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Issue:
-    """One problem in a scenario: where (``path``), what (``code``), and the details."""
-    path: str
-    code: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def message(self, lang: str | None = None) -> str:
-        params = {"path": self.path or "(scenario)", "detail": self.code, **self.params}
-        text = t(f"error.{self.code}", lang, **params)
-        if text == f"error.{self.code}":
-            text = t("error.generic", lang, **params)
-        return text
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be used, with every problem found, each naming its field.
-
-    ``str(err)`` is in the library's language (English unless :func:`simlib.i18n.set_language`);
-    apps call ``err.message(lang)``.
-    """
-
-    def __init__(self, issues: list[Issue], source: str | None = None):
-        self.issues = list(issues)
-        self.source = source
-        super().__init__(self.message())
-
-    def message(self, lang: str | None = None) -> str:
-        lines = [i.message(lang) for i in self.issues]
-        if self.source:
-            lines.insert(0, t("error.in_file", lang, source=self.source))
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.message(get_language())
-
-    @property
-    def paths(self) -> list[str]:
-        return [i.path for i in self.issues]
-
-
-def format_path(loc: tuple) -> str:
-    """``('funnel', 'stages', 2, 'conversion')`` -> ``'funnel.stages[2].conversion'``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def _fields_at(loc: tuple, root: type[BaseModel] | None = None) -> list[str]:
-    """The valid keys of the model that holds the field at ``loc`` (for 'did you mean')."""
-    model: Any = root or Scenario
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        info = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
-        if info is None:
-            return []
-        ann = info.annotation
-        nxt = None
-        for cand in (ann, *getattr(ann, "__args__", ())):
-            for c in (cand, *getattr(cand, "__args__", ())):
-                if isinstance(c, type) and issubclass(c, BaseModel):
-                    nxt = c
-        if nxt is None:
-            return []
-        model = nxt
-    return list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
-
-
-_TYPE_CODES = {
-    "float_type": "number", "float_parsing": "number", "int_type": "integer", "int_parsing": "integer",
-    "int_from_float": "integer", "string_type": "text", "dict_type": "mapping", "model_type": "mapping",
-    "model_attributes_type": "mapping", "list_type": "list", "bool_type": "boolean",
-}
-
-
-def _issue_from(err: dict, root: type[BaseModel] | None = None) -> Issue:
-    loc = tuple(err.get("loc", ()))
-    kind = err["type"]
-    ctx = dict(err.get("ctx") or {})
-    value = err.get("input")
-    shown = repr(value) if isinstance(value, str) else value
-    if isinstance(shown, (dict, list)):
-        shown = type(value).__name__
-    path = format_path(loc)
-    if kind == "extra_forbidden":
-        key = str(loc[-1])
-        fields = [_alias(root or Scenario, loc, f) for f in _fields_at(loc, root)]
-        near = difflib.get_close_matches(key, fields, n=1, cutoff=0.5)
-        if near:
-            return Issue(path, "unknown_key_suggest", {"key": key, "suggestion": near[0]})
-        valid = ", ".join(fields)
-        return Issue(path, "unknown_key", {"key": key, "valid": valid})
-    if kind == "missing":
-        return Issue(path, "missing")
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        limit = next(iter(ctx.values()))
-        return Issue(path, kind, {"limit": limit, "input": shown})
-    if kind in ("too_short", "too_long"):
-        return Issue(path, kind, {"min": ctx.get("min_length"), "max": ctx.get("max_length"),
-                                  "actual": ctx.get("actual_length")})
-    if kind in ("string_too_short", "string_too_long"):
-        return Issue(path, kind, {"min": ctx.get("min_length"), "max": ctx.get("max_length")})
-    if kind == "literal_error":
-        return Issue(path, "choice", {"expected": ctx.get("expected"), "input": shown})
-    if kind in _TYPE_CODES:
-        return Issue(path, "type_" + _TYPE_CODES[kind], {"input": shown})
-    if kind == "too_large":
-        return Issue(ctx.pop("field"), "too_large", ctx)
-    if kind in ("duplicate_name", "rep_count", "bad_language"):
-        return Issue(path, kind, ctx)
-    return Issue(path, "generic", {"detail": err.get("msg", kind)})
-
-
-def _alias(root: type[BaseModel], loc: tuple, name: str) -> str:
-    """A field's name as written in YAML (its alias, e.g. ``from`` for ``from_``)."""
-    model: Any = root
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        info = model.model_fields.get(part)
-        if info is None:
-            return name
-        nxt = None
-        for cand in (info.annotation, *getattr(info.annotation, "__args__", ())):
-            for c in (cand, *getattr(cand, "__args__", ())):
-                if isinstance(c, type) and issubclass(c, BaseModel):
-                    nxt = c
-        if nxt is None:
-            return name
-        model = nxt
-    info = model.model_fields.get(name)
-    return (info.alias or name) if info is not None else name
-
-
-def validate_model(cls: type[BaseModel], data: Any, source: str | None = None) -> Any:
-    """Validate ``data`` as ``cls``; any problem becomes a :class:`ScenarioError` naming its fields."""
-    if not isinstance(data, dict):
-        raise ScenarioError([Issue("", "type_mapping", {"input": type(data).__name__})], source)
-    try:
-        return cls.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(_dedupe([_issue_from(e, cls) for e in exc.errors()]), source) from None
-
-
-def _dedupe(issues: list[Issue]) -> list[Issue]:
-    seen, out = set(), []
-    for i in issues:
-        k = (i.path, i.code)
-        if k not in seen:
-            seen.add(k)
-            out.append(i)
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
 # Loading
 # ---------------------------------------------------------------------------------------------
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that also reads ``1e5`` and ``5_000`` as numbers (YAML 1.1 leaves them strings)."""
-
-
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
-)
-
-
-def parse_yaml(text: str, source: str | None = None) -> Any:
-    try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 — a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else "?"
-        raise ScenarioError([Issue("", "yaml_syntax", {"line": line,
-                                                       "detail": getattr(exc, "problem", str(exc))})],
-                            source) from None
-
-
 def load_scenario(source: str | Path | dict | Scenario) -> Scenario:
     """A validated :class:`Scenario` from a YAML file path, YAML text, a dict or a scenario.
 
@@ -389,12 +200,7 @@ def load_scenario(source: str | Path | dict | Scenario) -> Scenario:
             data = parse_yaml(text)
     else:
         data = source
-    if not isinstance(data, dict):
-        raise ScenarioError([Issue("", "type_mapping", {"input": type(data).__name__})], origin)
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(_dedupe([_issue_from(e) for e in exc.errors()]), origin) from None
+    return validate_model(Scenario, data, origin)
 
 
 _INDEX = re.compile(r"\[(\d+)\]")
