@@ -29,10 +29,12 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .i18n import LANGUAGES, normalize_lang
+from .behaviour import Behaviour
+from .incentives import CompPlan
 from .schema import Issue, ScenarioError, _Model, format_path, parse_yaml, validate_model  # noqa: F401 (re-exported)
 
 __all__ = [
-    "Scenario", "Stage", "Funnel", "DealValue", "Leads", "Rep", "Team",
+    "Scenario", "Stage", "Funnel", "DealValue", "Leads", "Rep", "Team", "Quotas",
     "ScenarioError", "Issue", "load_scenario", "validate_model", "MAX_LEADS", "MAX_REPS",
 ]
 
@@ -99,9 +101,19 @@ class Leads(_Model):
 
 
 class Rep(_Model):
-    """A sales rep; ``hours_per_week`` overrides the team's selling hours for this rep."""
+    """A sales rep; ``hours_per_week`` overrides the team's selling hours for this rep.
+
+    ``skill`` scales the odds of passing each stage (1 = as the funnel says; 1.5 = odds × 1.5);
+    ``tenure_months``, ``history`` (same-period sales, several years allowed) and ``potential`` feed
+    target allocation (:func:`simlib.targets.allocate`); ``quota`` fixes this rep's quota per plan period.
+    """
     name: str = Field(min_length=1, max_length=40)
     hours_per_week: float | None = Field(None, gt=0, le=80)
+    skill: float = Field(1.0, gt=0, le=5)
+    tenure_months: float | None = Field(None, ge=0, le=600)
+    history: float | list[float] | None = None
+    potential: float | None = Field(None, ge=0)
+    quota: float | None = Field(None, gt=0, le=1e11)
 
 
 class Team(_Model):
@@ -109,6 +121,7 @@ class Team(_Model):
     hours_per_week: float = Field(gt=0, le=80)
     assignment: Literal["round_robin", "least_loaded", "random"] = "round_robin"
     work_order: Literal["fifo", "late_stage_first"] = "fifo"
+    skill_cv: float = Field(0.0, ge=0, le=1, description="spread of skill across reps (lognormal, mean 1)")
 
     @field_validator("reps", mode="before")
     @classmethod
@@ -136,6 +149,20 @@ class Team(_Model):
         return [r.hours_per_week if r.hours_per_week is not None else self.hours_per_week for r in self.reps]
 
 
+class Quotas(_Model):
+    """Quotas per plan period: the same ``per_rep``, or a ``team`` total allocated by ``method``
+    (:data:`simlib.targets.ALLOCATION_METHODS`); a rep's own ``quota`` wins over both."""
+    per_rep: float | None = Field(None, gt=0, le=1e11)
+    team: float | None = Field(None, gt=0, le=1e12)
+    method: Literal["equal", "history", "capability", "potential", "blend"] = "equal"
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "Quotas":
+        if (self.per_rep is None) == (self.team is None):
+            raise PydanticCustomError("quota_source", "give per_rep or team", {})
+        return self
+
+
 class Scenario(_Model):
     """A validated scenario (CONTRACT §1). Build it with :func:`load_scenario`."""
     name: str = Field("", max_length=200)
@@ -144,6 +171,18 @@ class Scenario(_Model):
     leads: Leads
     funnel: Funnel
     team: Team
+    incentives: CompPlan | None = None
+    quotas: Quotas | None = None
+    behaviour: Behaviour = Behaviour()
+
+    @model_validator(mode="after")
+    def _plan_needs_quotas(self) -> "Scenario":
+        has_own = all(r.quota is not None for r in self.team.reps)
+        if self.incentives is not None and self.quotas is None and not has_own:
+            raise PydanticCustomError("quotas_needed", "a plan needs quotas", {"field": "quotas"})
+        if self.behaviour.preset != "no_gaming" and self.incentives is None:
+            raise PydanticCustomError("plan_needed", "behaviour needs a plan", {"field": "incentives"})
+        return self
 
     @model_validator(mode="after")
     def _not_too_large(self) -> "Scenario":

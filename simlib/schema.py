@@ -140,9 +140,10 @@ def _issue_from(err: dict, root: type[BaseModel]) -> Issue:
         return Issue(path, "choice", {"expected": ctx.get("expected"), "input": shown})
     if kind in _TYPE_CODES:
         return Issue(path, "type_" + _TYPE_CODES[kind], {"input": shown})
-    if kind == "too_large":
-        return Issue(ctx.pop("field"), "too_large", ctx)
-    if kind in ("duplicate_name", "rep_count", "bad_language"):
+    if kind in ("too_large", "quotas_needed", "plan_needed"):
+        return Issue(ctx.pop("field"), kind, ctx)
+    if kind in ("duplicate_name", "rep_count", "bad_language", "quota_source", "bands_start", "bands_order",
+                "cap_empty", "shares_sum"):
         return Issue(path, kind, ctx)
     return Issue(path, "generic", {"detail": err.get("msg", kind)})
 

@@ -1,0 +1,150 @@
+"""How reps respond to their pay plan and target, week by week (COURSE.md §3; issue "targets and pay").
+
+Each week a rep looks at what the plan pays for one more yuan of sales this period — the *marginal
+pay*, smoothed over how uncertain the rest of the period is — and sets effort (selling hours)
+against it, within bounds: ``effort_min`` (giving up, coasting) to ``1 + overtime_max`` (bounded
+overtime). Where the scenario gives reps discount authority they may pull a deal that would close
+next period into this one at a discount, and rational reps may push a deal closed late in a period
+into the next when it pays more there. The named presets are what a trainer switches between:
+
+* ``no_gaming`` — hours never move, no deal is moved: the funnel alone decides.
+* ``rational`` — effort follows the smoothed marginal pay; forecasts count the open pipeline;
+  pulls and pushes when they pay, counting what the deal would earn next period.
+* ``myopic`` — as rational, but the forecast ignores the pipeline and the rep never pushes.
+
+A linear commission pays the same for every yuan whenever it is booked, so under it nothing moves:
+the patterns the literature reports (period-end bunching, Oyer 1998, Larkin 2014; effort falling
+at a cap, Misra & Nair 2011; giving up far below a threshold, Chung, Steenburgh & Sudhir 2014) come
+out of the plan's shape, not out of a rule that names them.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Literal
+
+import numpy as np
+from pydantic import Field
+
+from .schema import _Model
+
+__all__ = ["Behaviour", "PayCurve", "PRESETS", "period_bounds", "PERIOD_WEEKS"]
+
+PERIOD_WEEKS = {"month": None, "quarter": 13, "year": 52}
+
+PRESETS = {
+    "no_gaming": {"effort": False, "timing": False, "push": False, "pipeline": False},
+    "rational": {"effort": True, "timing": True, "push": True, "pipeline": True},
+    "myopic": {"effort": True, "timing": True, "push": False, "pipeline": False},
+}
+
+
+class Behaviour(_Model):
+    """Behaviour parameters of a scenario (``behaviour:``); every field has a documented default."""
+    preset: Literal["no_gaming", "rational", "myopic"] = "no_gaming"
+    effort_min: float = Field(0.4, ge=0.05, le=1, description="lowest effort, share of normal hours")
+    overtime_max: float = Field(0.3, ge=0, le=1, description="most overtime, share of normal hours")
+    elasticity: float = Field(1.0, ge=0, le=5, description="how strongly effort follows marginal pay")
+    discount_authority: float = Field(0.0, ge=0, le=0.5, description="discount a rep may give to pull a deal in")
+    push_weeks: int = Field(2, ge=0, le=13, description="a deal won this close to period end may be pushed")
+    reference_rate: float | None = Field(None, gt=0, le=1, description="marginal pay that means normal effort")
+
+    @property
+    def rules(self) -> dict:
+        return PRESETS[self.preset]
+
+
+def period_bounds(period: str, horizon: int) -> list[tuple[int, int]]:
+    """Plan periods as ``[(first week, end week), …]`` in 0-based weeks; a month is 4 or 5 weeks
+    (4-4-5 within each 13-week quarter), a quarter 13 weeks, a year 52.
+
+        >>> period_bounds("quarter", 26)
+        [(0, 13), (13, 26)]
+        >>> period_bounds("month", 13)
+        [(0, 4), (4, 8), (8, 13)]
+    """
+    if period == "month":
+        edges = [0]
+        while edges[-1] < horizon:
+            q, k = divmod(len(edges) - 1, 3)
+            edges.append(q * 13 + (4, 8, 13)[k])
+    else:
+        step = PERIOD_WEEKS[period]
+        edges = list(range(0, horizon + step, step))
+    return [(a, min(b, horizon)) for a, b in zip(edges, edges[1:], strict=False) if a < horizon]
+
+
+_GH_X, _GH_W = np.polynomial.hermite_e.hermegauss(15)
+_GH_W = _GH_W / _GH_W.sum()
+
+
+class PayCurve:
+    """A plan's variable pay (commission + bonus) as a fast vectorised function of sales and quota.
+
+    Commission scales with quota at a given attainment; bonus depends on attainment only. Both are
+    tabulated once from :meth:`CompPlan.payout` on a fine attainment grid, so the curve is exact on
+    the grid and keeps the plan's jumps.
+    """
+
+    def __init__(self, plan, up_to: float = 4.0, step: float = 0.0025):
+        self.plan, self.step = plan, step
+        self.grid = np.arange(0.0, up_to + step / 2, step)
+        q = 1_000_000.0
+        pays = [plan.payout(sales=a * q, quota=q) for a in self.grid]
+        self.comm = np.array([p.commission for p in pays]) / q
+        self.bonus = np.array([p.bonus for p in pays])
+        self.tail = (self.comm[-1] - self.comm[-2]) / step
+        ref = plan.commission_rate(1.0) if plan.commission else 0.0
+        self.reference_rate = ref if ref > 0 else max(float(np.nanmax(np.diff(self.comm) / step)), 1e-6)
+
+    def variable(self, sales, quota):
+        """Commission + bonus for ``sales`` (array) against ``quota``."""
+        a = np.maximum(np.asarray(sales, float), 0.0) / quota
+        idx = np.minimum((a / self.step).astype(np.int64), len(self.grid) - 1)
+        frac = a - self.grid[idx]
+        nxt = np.minimum(idx + 1, len(self.grid) - 1)
+        slope = np.where(nxt > idx, (self.comm[nxt] - self.comm[idx]) / self.step, self.tail)
+        return quota * (self.comm[idx] + slope * frac) + self.bonus[idx]
+
+    def expected(self, mean, sd, quota):
+        """Expected variable pay when period sales are Normal(mean, sd) (Gauss–Hermite)."""
+        pts = np.asarray(mean, float)[..., None] + np.asarray(sd, float)[..., None] * _GH_X
+        return (self.variable(pts, quota) * _GH_W).sum(axis=-1)
+
+    def marginal(self, mean, sd, quota, delta=None):
+        """Expected pay of one more yuan of sales, at period sales ~ Normal(mean, sd)."""
+        delta = delta if delta is not None else 0.01 * quota
+        return (self.expected(np.asarray(mean) + delta, sd, quota) - self.expected(mean, sd, quota)) / delta
+
+
+@lru_cache(maxsize=64)
+def _curve_for(plan_json: str) -> PayCurve:
+    from .incentives import CompPlan
+    return PayCurve(CompPlan.model_validate_json(plan_json))
+
+
+def curve_for(plan) -> PayCurve:
+    """The (cached) pay curve of a plan."""
+    return _curve_for(plan.model_dump_json(by_alias=True))
+
+
+def effort_factor(marginal: float, reference: float, b: Behaviour) -> float:
+    """Effort as a share of normal hours: ``(marginal ÷ reference) ** elasticity`` within the bounds.
+
+        >>> b = Behaviour(preset="rational")
+        >>> effort_factor(0.03, 0.03, b), effort_factor(0.0, 0.03, b), effort_factor(0.3, 0.03, b)
+        (1.0, 0.4, 1.3)
+    """
+    if not b.rules["effort"]:
+        return 1.0
+    ratio = max(marginal, 0.0) / reference if reference > 0 else 1.0
+    return float(min(1.0 + b.overtime_max, max(b.effort_min, ratio ** b.elasticity)))
+
+
+def forecast_sd(remaining: float, mean_value: float, cv: float, quota: float) -> float:
+    """Uncertainty of the rest of a period's sales: about √(wins left) deals of spread, plus a floor.
+
+        >>> round(forecast_sd(1_000_000, 50_000, 0.4, 1_000_000))
+        250832
+    """
+    return math.sqrt(max(remaining, 0.0) * mean_value * (1 + cv * cv)) + 0.01 * quota
