@@ -137,7 +137,8 @@ def _issue_from(err: dict, root: type[BaseModel]) -> Issue:
     if kind in ("string_too_short", "string_too_long"):
         return Issue(path, kind, {"min": ctx.get("min_length"), "max": ctx.get("max_length")})
     if kind == "literal_error":
-        return Issue(path, "choice", {"expected": ctx.get("expected"), "input": shown})
+        expected = str(ctx.get("expected", "")).replace(" or ", ", ")   # no English "or" in zh messages
+        return Issue(path, "choice", {"expected": expected, "input": shown})
     if kind in _TYPE_CODES:
         return Issue(path, "type_" + _TYPE_CODES[kind], {"input": shown})
     if kind in ("too_large", "quotas_needed", "plan_needed"):
