@@ -77,36 +77,41 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None) -> dict:
     n_reps = len(sc.team.reps)
     stages = sc.funnel.stages
     n_st = len(stages)
-    conv = [s.conversion for s in stages]
     work = [s.work_hours for s in stages]
     if caps is None:
         caps = np.repeat(np.asarray(sc.team.hours(), float)[:, None], horizon, axis=1)
     cap_rows = caps.tolist()
-    const_cap = [row[0] if min(row) == max(row) else None for row in cap_rows]
+    # a rep with no hours at all takes the week-by-week path, which skips weeks without hours
+    const_cap = [row[0] if min(row) == max(row) and row[0] > 0 else None for row in cap_rows]
 
     arrivals = world.arrivals.tolist()
     n = len(arrivals)
-    uniforms = world.uniforms.tolist()
-    waits = world.waits.tolist() if world.waits is not None else None
-    later_waits = waits is not None and any(s.wait_weeks > 0 for s in stages[1:])
+    # a lead's fate, decided by its uniforms: it passes stage k iff k < fate[i] (the first stage
+    # whose uniform is not below the conversion rate), so the hot loop compares two ints
+    passes = world.uniforms < np.array([s.conversion for s in stages])
+    fate = np.hstack([passes, np.zeros((n, 1), dtype=bool)]).argmin(axis=1).tolist()
+    later_waits = world.waits is not None and any(s.wait_weeks > 0 for s in stages[1:])
+    least = sc.team.assignment == "least_loaded"
+    # waits are looked up one by one only after the first stage, or on arrival when least-loaded
+    waits = world.waits.tolist() if later_waits or (least and world.waits is not None) else None
 
     # who owns each lead; leads' first-stage "ready" times (arrival + customer wait)
     assignment = sc.team.assignment
-    least = assignment == "least_loaded"
     if assignment == "round_robin":
         owner = [i % n_reps for i in range(n)]
     elif assignment == "random":
         owner = world.random_reps.tolist()
     else:
         owner = [0] * n
-    ready0 = (world.arrivals + world.waits[:, 0]).tolist() if waits is not None else arrivals
+    ready0_arr = world.arrivals + world.waits[:, 0] if world.waits is not None else world.arrivals
+    ready0 = ready0_arr.tolist() if world.waits is not None else arrivals
 
     stage = [0] * n
     outcome = [0] * n            # 0 open, 1 won, 2 lost
     closed = [math.nan] * n
     ready_at = [0.0] * n
     hours = [[0.0] * horizon for _ in range(n_reps)]
-    visits: list[tuple] = []     # (deal, stage, ready, start, end) for each finished visit
+    visits: list[float] = []     # (deal, stage, ready, start, end) for each finished visit, flat
     current: list = [None] * n_reps
 
     env = simpy.Environment()
@@ -121,10 +126,13 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None) -> dict:
     # Leads not yet on a rep's desk, per rep, in order of their ready time. With least-loaded
     # assignment the owner is decided on arrival, so leads are handed over by an arrival process.
     pending: list[list[int]] = [[] for _ in range(n_reps)]
-    if not least:
-        order = sorted(range(n), key=ready0.__getitem__) if waits is not None else range(n)
-        for i in order:
-            pending[owner[i]].append(i)
+    if not least and n:
+        # by rep, then ready time; stable, so lead index breaks ties
+        own = np.asarray(owner)
+        order = np.lexsort((ready0_arr, own)) if world.waits is not None else np.argsort(own, kind="stable")
+        cuts = np.searchsorted(own[order], np.arange(n_reps + 1)).tolist()
+        order = order.tolist()
+        pending = [order[cuts[r]:cuts[r + 1]] for r in range(n_reps)]
     nxt = [0] * n_reps
 
     def push(r: int, i: int, t: float) -> None:
@@ -169,8 +177,7 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None) -> dict:
         cc = const_cap[r]
         pend = pending[r]
         m = len(pend)
-        simple = not later_waits and not least   # nothing but this process fills the desk
-        append_visit = visits.append
+        add_visit = visits.extend
         now = 0.0
         while True:
             j = nxt[r]
@@ -232,10 +239,10 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None) -> dict:
                     t = env.now
                 now = env.now
             current[r] = None
-            append_visit((i, k, ready_at[i], start, now))
+            add_visit((i, k, ready_at[i], start, now))
             if least:
                 load[r] -= work[k]
-            if uniforms[i][k] < conv[k]:
+            if k < fate[i]:
                 k += 1
                 if k == n_st:
                     outcome[i] = 1
@@ -259,6 +266,105 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None) -> dict:
                 outcome[i] = 2
                 closed[i] = now
 
+    def solo_rep(r: int):
+        """``rep_process`` for the common case where nothing but the rep fills its desk (no customer
+        waits after the first stage, no least-loaded hand-outs) and its hours are constant.
+
+        The same decisions at the same instants, with one SimPy event per visit and less Python
+        between events. New leads stay in ``pending`` (sorted by ready time) until the rep takes
+        one, and the desk holds only deals back for a later stage: under FIFO the next deal is the
+        earlier-ready of the two heads (the new lead on a tie, as ``pull`` would have put it on the
+        desk first); under late-stage-first any deal back beats a new lead. An idle rep's wait for
+        its next lead and the work on it are one timeout, unless SimPy's clock (``now + delay``)
+        would not land exactly on the lead's ready time and the work's end; then it waits alone, as
+        ``rep_process`` does. A visit that cannot end before the horizon (where ``env.run`` stops
+        before any other event) is left in progress, and the rep stops.
+        """
+        pend = pending[r]
+        m = len(pend)
+        j = 0
+        hrs = hours[r]
+        cc = const_cap[r]
+        dur = [h / cc for h in work]
+        back: deque | list = deque() if fifo else []   # fifo: in order; else heap (-stage, ready, seq, deal)
+        seq = 0
+        add_visit = visits.extend
+        now = 0.0
+        while True:
+            if fifo:
+                if back:
+                    i = back[0]
+                    if j < m and ready0[pend[j]] <= ready_at[i]:
+                        i = pend[j]
+                        j += 1
+                        k = 0
+                        ready = ready0[i]
+                    else:
+                        back.popleft()
+                        k = stage[i]
+                        ready = ready_at[i]
+                elif j < m and ready0[pend[j]] <= now:
+                    i = pend[j]
+                    j += 1
+                    k = 0
+                    ready = ready0[i]
+                else:
+                    i = -1
+            elif back:
+                _, ready, _, i = heapq.heappop(back)
+                k = stage[i]
+            elif j < m and ready0[pend[j]] <= now:
+                i = pend[j]
+                j += 1
+                k = 0
+                ready = ready0[i]
+            else:
+                i = -1
+            start = now
+            if i < 0:   # nothing on the desk: wait for the next new lead
+                if j == m or ready0[pend[j]] >= horizon:
+                    return
+                t = ready0[pend[j]]
+                if now + (t - now) != t or now + (t + dur[0] - now) != t + dur[0]:
+                    # the clock would not land exactly on t, or on the end of the work: wait alone
+                    yield timeout(t - now)
+                    now = env.now
+                    continue
+                # wait and work in one timeout: the rep takes the lead the moment it is ready
+                i = pend[j]
+                j += 1
+                k = 0
+                ready = start = t
+            h = work[k]
+            end = start + dur[k]
+            w = int(start)
+            if end <= w + 1:
+                hrs[w] += h
+            else:
+                _spread(hrs, start, end, cc, horizon)
+            if end >= horizon:   # SimPy stops first: the visit is in progress at the horizon
+                current[r] = (i, k, ready, start)
+                return
+            yield timeout(dur[k] if start == now else end - now)   # SimPy's clock lands on end
+            now = end
+            add_visit((i, k, ready, start, now))
+            if k < fate[i]:
+                k += 1
+                if k == n_st:
+                    outcome[i] = 1
+                    closed[i] = now
+                else:
+                    stage[i] = k
+                    if fifo:
+                        ready_at[i] = now
+                        back.append(i)
+                    else:
+                        seq += 1
+                        heapq.heappush(back, (-k, now, seq, i))
+            else:
+                outcome[i] = 2
+                closed[i] = now
+
     def arrival_process():
         """Least-loaded only: on arrival, hand the lead to the rep with the least queued work."""
         last = 0.0
@@ -272,13 +378,16 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None) -> dict:
                 push(r, i, a)
                 poke(r)
 
+    simple = not later_waits and not least   # nothing but a rep's own process fills its desk
     for r in range(n_reps):
-        env.process(rep_process(r))
+        env.process(solo_rep(r) if simple and const_cap[r] is not None else rep_process(r))
     if least:
         env.process(arrival_process())
     env.run(until=horizon)
 
-    visits.extend((*c, math.nan) for c in current if c is not None)
+    for c in current:
+        if c is not None:
+            visits.extend((*c, math.nan))
     v = np.array(visits, dtype=float).reshape(-1, 5)
     return {
         "owner": np.asarray(owner, dtype=np.int64), "stage": np.asarray(stage, dtype=np.int64),
