@@ -26,8 +26,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import pandas as pd
 from pydantic import Field, field_validator, model_validator
@@ -36,12 +37,12 @@ from pydantic_core import PydanticCustomError
 from .i18n import t
 from .schema import Issue, ScenarioError, _Model, parse_yaml, validate_model
 
-__all__ = ["CompPlan", "Payout", "PayLine", "rank_prizes", "team_award", "pay_table"]
+__all__ = ["CompPlan", "PayLine", "Payout", "pay_table", "rank_prizes", "team_award"]
 
 FEN = Decimal("0.01")
 
 
-def _d(x: float | int | Decimal) -> Decimal:
+def _d(x: float | Decimal) -> Decimal:
     return x if isinstance(x, Decimal) else Decimal(repr(float(x))) if isinstance(x, float) else Decimal(x)
 
 
@@ -63,7 +64,7 @@ def _ordered(v: list, what: str) -> list:
     froms = [b.from_ for b in v]
     if froms[0] != 0:
         raise PydanticCustomError("bands_start", "bands must start at 0", {"first": froms[0]})
-    for a, b in zip(froms, froms[1:], strict=False):
+    for a, b in pairwise(froms):
         if b <= a:
             raise PydanticCustomError("bands_order", "bands must increase", {"a": a, "b": b})
     return v
@@ -89,7 +90,7 @@ class Cap(_Model):
     amount: float | None = Field(None, ge=0, le=1e10)
 
     @model_validator(mode="after")
-    def _one(self) -> "Cap":
+    def _one(self) -> Cap:
         if self.attainment is None and self.amount is None:
             raise PydanticCustomError("cap_empty", "cap needs attainment or amount", {})
         return self
@@ -156,12 +157,12 @@ class CompPlan(_Model):
 
     # -- construction ---------------------------------------------------------------------------
     @classmethod
-    def from_dict(cls, mapping: dict) -> "CompPlan":
+    def from_dict(cls, mapping: dict) -> CompPlan:
         """A validated plan; problems raise :class:`simlib.ScenarioError` naming the field."""
         return validate_model(cls, mapping)
 
     @classmethod
-    def from_yaml(cls, path: str | Path) -> "CompPlan":
+    def from_yaml(cls, path: str | Path) -> CompPlan:
         p = Path(path)
         if not p.is_file():
             raise ScenarioError([Issue("", "file_not_found", {"file": str(p)})])
@@ -187,7 +188,7 @@ class CompPlan(_Model):
     def payout(self, sales: float, quota: float, *, collected: float | None = None, bad_debt: float = 0.0,
                margin: float | None = None, discount: float | None = None, units: dict | None = None,
                rank: int | None = None, team_attainment: float | None = None,
-               measures: dict[str, tuple[float, float]] | None = None, draw_balance: float = 0.0) -> "Payout":
+               measures: dict[str, tuple[float, float]] | None = None, draw_balance: float = 0.0) -> Payout:
         """Pay for one rep and one period.
 
         Args:

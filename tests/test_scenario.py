@@ -1,6 +1,7 @@
 """Scenario loading and validation (CONTRACT §1): every bad input names its field, in three languages."""
 from __future__ import annotations
 
+import pydantic
 import pytest
 
 import simlib
@@ -155,7 +156,7 @@ def test_with_changes_is_a_validated_copy(base):
 
 
 def test_scenario_is_immutable(base):
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError):
         base.horizon_weeks = 5
 
 
