@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 
-from .scenario import Scenario, ScenarioError, Issue
+from .scenario import Issue, Scenario, ScenarioError
 
-__all__ = ["expected", "required_leads", "hours_per_win", "bottleneck", "reverse_funnel"]
+__all__ = ["bottleneck", "expected", "hours_per_win", "required_leads", "reverse_funnel"]
 
 
 def reverse_funnel(won: float, conversions: list[float]) -> list[float]:

@@ -20,7 +20,7 @@ from importlib import resources
 
 import yaml
 
-__all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "t", "normalize_lang", "catalog", "set_language", "get_language"]
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "catalog", "get_language", "normalize_lang", "set_language", "t"]
 
 LANGUAGES: tuple[str, ...] = ("zh-Hant", "zh-Hans", "en")
 DEFAULT_LANGUAGE = "zh-Hant"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Streams", "STREAM_NAMES", "replication_seeds"]
+__all__ = ["STREAM_NAMES", "Streams", "replication_seeds"]
 
 STREAM_NAMES: tuple[str, ...] = (
     "arrivals", "values", "conversion", "waits", "assignment",

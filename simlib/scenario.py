@@ -22,20 +22,32 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal  # noqa: F401
+from typing import Any, Literal
 
 import yaml
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .i18n import LANGUAGES, normalize_lang
 from .behaviour import Behaviour
+from .i18n import LANGUAGES, normalize_lang
 from .incentives import CompPlan
 from .schema import Issue, ScenarioError, _Model, format_path, parse_yaml, validate_model  # noqa: F401 (re-exported)
 
 __all__ = [
-    "Scenario", "Stage", "Funnel", "DealValue", "Leads", "Rep", "Team", "Quotas",
-    "ScenarioError", "Issue", "load_scenario", "validate_model", "MAX_LEADS", "MAX_REPS",
+    "MAX_LEADS",
+    "MAX_REPS",
+    "DealValue",
+    "Funnel",
+    "Issue",
+    "Leads",
+    "Quotas",
+    "Rep",
+    "Scenario",
+    "ScenarioError",
+    "Stage",
+    "Team",
+    "load_scenario",
+    "validate_model",
 ]
 
 #: A run larger than this many expected leads is refused: the server would stall for minutes.
@@ -157,7 +169,7 @@ class Quotas(_Model):
     method: Literal["equal", "history", "capability", "potential", "blend"] = "equal"
 
     @model_validator(mode="after")
-    def _one_source(self) -> "Quotas":
+    def _one_source(self) -> Quotas:
         if (self.per_rep is None) == (self.team is None):
             raise PydanticCustomError("quota_source", "give per_rep or team", {})
         return self
@@ -176,7 +188,7 @@ class Scenario(_Model):
     behaviour: Behaviour = Behaviour()
 
     @model_validator(mode="after")
-    def _plan_needs_quotas(self) -> "Scenario":
+    def _plan_needs_quotas(self) -> Scenario:
         has_own = all(r.quota is not None for r in self.team.reps)
         if self.incentives is not None and self.quotas is None and not has_own:
             raise PydanticCustomError("quotas_needed", "a plan needs quotas", {"field": "quotas"})
@@ -185,7 +197,7 @@ class Scenario(_Model):
         return self
 
     @model_validator(mode="after")
-    def _not_too_large(self) -> "Scenario":
+    def _not_too_large(self) -> Scenario:
         expected = self.leads.per_week * self.horizon_weeks
         if expected > MAX_LEADS:
             raise PydanticCustomError("too_large", "run too large", {
@@ -200,7 +212,7 @@ class Scenario(_Model):
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False)
 
-    def with_changes(self, changes: dict[str, Any]) -> "Scenario":
+    def with_changes(self, changes: dict[str, Any]) -> Scenario:
         """A validated copy with ``{"dotted.path": value}`` changes applied.
 
         Paths may index lists: ``"funnel.stages.2.conversion"`` or ``"funnel.stages[2].conversion"``.

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .i18n import get_language, t
 
-__all__ = ["Issue", "ScenarioError", "validate_model", "parse_yaml", "format_path"]
+__all__ = ["Issue", "ScenarioError", "format_path", "parse_yaml", "validate_model"]
 
 
 class _Model(BaseModel):
@@ -204,7 +204,7 @@ _Loader.add_implicit_resolver(
 
 def parse_yaml(text: str, source: str | None = None) -> Any:
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 — a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"

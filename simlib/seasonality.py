@@ -22,7 +22,7 @@ import pandas as pd
 
 from .scenario import Issue, ScenarioError
 
-__all__ = ["split_time", "time_weights", "SEASONALITY_PRESETS", "SPRING_FESTIVAL", "monthly_weights_from_history"]
+__all__ = ["SEASONALITY_PRESETS", "SPRING_FESTIVAL", "monthly_weights_from_history", "split_time", "time_weights"]
 
 #: Chinese New Year (春節) dates; the retail trough follows them.
 SPRING_FESTIVAL = {

@@ -26,7 +26,7 @@ from typing import Any
 from .i18n import t
 from .scenario import Issue, ScenarioError
 
-__all__ = ["smart_check", "SmartReport", "achievability", "detect_language", "wilson_interval"]
+__all__ = ["SmartReport", "achievability", "detect_language", "smart_check", "wilson_interval"]
 
 # -- vocabulary ---------------------------------------------------------------------------------
 _METRICS_ZH = ("銷售額", "销售额", "銷售", "销售", "營收", "营收", "收入", "業績", "业绩", "客戶", "客户", "訂單",

@@ -25,9 +25,21 @@ from .seasonality import SEASONALITY_PRESETS, split_time, time_weights
 from .smart import SmartReport, achievability, smart_check
 
 __all__ = [
-    "split", "split_matrix", "allocate", "allocation_table", "ALLOCATION_METHODS", "ramp_factor",
-    "needs_adjustment", "clamp_adjustment", "okr_score", "split_time", "time_weights",
-    "SEASONALITY_PRESETS", "smart_check", "SmartReport", "achievability",
+    "ALLOCATION_METHODS",
+    "SEASONALITY_PRESETS",
+    "SmartReport",
+    "achievability",
+    "allocate",
+    "allocation_table",
+    "clamp_adjustment",
+    "needs_adjustment",
+    "okr_score",
+    "ramp_factor",
+    "smart_check",
+    "split",
+    "split_matrix",
+    "split_time",
+    "time_weights",
 ]
 
 ALLOCATION_METHODS = ("equal", "history", "capability", "potential", "blend")
@@ -37,7 +49,7 @@ def _fail(path: str, code: str, **params: Any) -> ScenarioError:
     return ScenarioError([Issue(path, code, params)])
 
 
-def _as_fraction(x: float | int | Fraction) -> Fraction:
+def _as_fraction(x: float | Fraction) -> Fraction:
     """Exact value of ``x`` as written (0.1 -> 1/10, not its binary neighbour)."""
     if isinstance(x, Fraction):
         return x
