@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from itertools import pairwise
 from typing import Literal
 
 import numpy as np
@@ -28,7 +29,7 @@ from pydantic import Field
 
 from .schema import _Model
 
-__all__ = ["Behaviour", "PayCurve", "PRESETS", "period_bounds", "PERIOD_WEEKS"]
+__all__ = ["PERIOD_WEEKS", "PRESETS", "Behaviour", "PayCurve", "period_bounds"]
 
 PERIOD_WEEKS = {"month": None, "quarter": 13, "year": 52}
 
@@ -71,7 +72,7 @@ def period_bounds(period: str, horizon: int) -> list[tuple[int, int]]:
     else:
         step = PERIOD_WEEKS[period]
         edges = list(range(0, horizon + step, step))
-    return [(a, min(b, horizon)) for a, b in zip(edges, edges[1:], strict=False) if a < horizon]
+    return [(a, min(b, horizon)) for a, b in pairwise(edges) if a < horizon]
 
 
 _GH_X, _GH_W = np.polynomial.hermite_e.hermegauss(15)
@@ -99,8 +100,8 @@ class PayCurve:
 
     def variable(self, sales, quota):
         """Commission + bonus for ``sales`` (array) against ``quota``."""
-        a = np.maximum(np.asarray(sales, float), 0.0) / quota
-        idx = np.minimum((a / self.step).astype(np.int64), len(self.grid) - 1)
+        a = np.asarray(sales, float) / quota      # below 0 only inside the smoothing: extrapolated
+        idx = np.clip((a / self.step).astype(np.int64), 0, len(self.grid) - 1)
         frac = a - self.grid[idx]
         nxt = np.minimum(idx + 1, len(self.grid) - 1)
         slope = np.where(nxt > idx, (self.comm[nxt] - self.comm[idx]) / self.step, self.tail)

@@ -32,17 +32,18 @@ import simpy
 from .rng import Streams
 from .scenario import Scenario
 
-__all__ = ["run", "draw_world", "World"]
+__all__ = ["World", "draw_world", "run"]
 
 
 class World:
     """Everything random about one run, drawn before the clock starts (common random numbers)."""
 
-    __slots__ = ("arrivals", "values", "uniforms", "waits", "random_reps", "seed")
+    __slots__ = ("arrivals", "random_reps", "seed", "skills", "uniforms", "values", "waits")
 
-    def __init__(self, arrivals, values, uniforms, waits, random_reps, seed):
+    def __init__(self, arrivals, values, uniforms, waits, random_reps, seed, skills=None):
         self.arrivals, self.values, self.uniforms = arrivals, values, uniforms
         self.waits, self.random_reps, self.seed = waits, random_reps, seed
+        self.skills = skills
 
 
 def draw_world(sc: Scenario, seed: int | None) -> World:
@@ -63,15 +64,22 @@ def draw_world(sc: Scenario, seed: int | None) -> World:
     waits = st["waits"].exponential(1.0, (n, n_st)) * means if means.any() else None
     reps = len(sc.team.reps)
     random_reps = st["assignment"].integers(0, reps, n) if sc.team.assignment == "random" else None
-    return World(arrivals, values, uniforms, waits, random_reps, st.seed)
+    skills = np.array([r.skill for r in sc.team.reps], float)
+    if sc.team.skill_cv > 0:   # the team's spread of skill: lognormal with mean 1, from its own stream
+        s2 = math.log1p(sc.team.skill_cv**2)
+        skills = skills * st["team"].lognormal(-s2 / 2, math.sqrt(s2), reps)
+    return World(arrivals, values, uniforms, waits, random_reps, st.seed, skills)
 
 
-def run(sc: Scenario, world: World, caps: np.ndarray | None = None) -> dict:
+def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None) -> dict:
     """Simulate ``sc`` in ``world``; returns the raw arrays :class:`simlib.results.SimResult` wraps.
 
     Args:
         caps: optional ``(reps, weeks)`` array of selling hours per rep and week (defaults to each
             rep's ``hours_per_week``); behaviour models and absences change it.
+        policy: optional :class:`simlib.policy.PlanPolicy`: at the start of each week it sets every
+            rep's hours for the week and names deals the rep pulls in; when a deal is won it says
+            when the deal is booked (now, or pushed to the next period).
     """
     horizon = sc.horizon_weeks
     n_reps = len(sc.team.reps)
@@ -83,11 +91,18 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None) -> dict:
     cap_rows = caps.tolist()
     # a rep with no hours at all takes the week-by-week path, which skips weeks without hours
     const_cap = [row[0] if min(row) == max(row) and row[0] > 0 else None for row in cap_rows]
+    if policy is not None:
+        const_cap = [None] * n_reps   # hours are decided week by week
 
     arrivals = world.arrivals.tolist()
     n = len(arrivals)
     # a lead's fate, decided by its uniforms: it passes stage k iff k < fate[i] (the first stage
     # whose uniform is not below the conversion rate), so the hot loop compares two ints
+    skills = world.skills if world.skills is not None else np.ones(n_reps)
+    skilled = bool(np.any(skills != 1.0))
+    if skilled:
+        from .policy import rep_conversions  # per-rep conversions: skill scales the odds
+        conv_r = rep_conversions(sc, skills)
     passes = world.uniforms < np.array([s.conversion for s in stages])
     fate = np.hstack([passes, np.zeros((n, 1), dtype=bool)]).argmin(axis=1).tolist()
     later_waits = world.waits is not None and any(s.wait_weeks > 0 for s in stages[1:])
@@ -103,6 +118,9 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None) -> dict:
         owner = world.random_reps.tolist()
     else:
         owner = [0] * n
+    if skilled and assignment != "least_loaded" and n:
+        passes = world.uniforms < conv_r[np.asarray(owner)]
+        fate = np.hstack([passes, np.zeros((n, 1), dtype=bool)]).argmin(axis=1).tolist()
     ready0_arr = world.arrivals + world.waits[:, 0] if world.waits is not None else world.arrivals
     ready0 = ready0_arr.tolist() if world.waits is not None else arrivals
 
@@ -113,6 +131,7 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None) -> dict:
     hours = [[0.0] * horizon for _ in range(n_reps)]
     visits: list[float] = []     # (deal, stage, ready, start, end) for each finished visit, flat
     current: list = [None] * n_reps
+    waiting: list[set] | None = [set() for _ in range(n_reps)] if policy is not None else None
 
     env = simpy.Environment()
     timeout = env.timeout
@@ -165,6 +184,10 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None) -> dict:
     def after_wait(ev) -> None:
         i = ev.value
         r = owner[i]
+        if waiting is not None:
+            if i not in waiting[r]:       # pulled in while the customer was deciding: already won
+                return
+            waiting[r].discard(i)
         now = env.now
         pull(r, now)
         push(r, i, now)
@@ -245,12 +268,17 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None) -> dict:
             if k < fate[i]:
                 k += 1
                 if k == n_st:
-                    outcome[i] = 1
-                    closed[i] = now
+                    if policy is None:
+                        outcome[i] = 1
+                        closed[i] = now
+                    else:
+                        book(i, r, now)
                 else:
                     stage[i] = k
                     if waits is not None and waits[i][k] > 0:
                         timeout(waits[i][k], i).callbacks.append(after_wait)
+                        if waiting is not None:
+                            waiting[r].add(i)
                     else:
                         j = nxt[r]
                         if j < m and ready0[pend[j]] <= now:
@@ -372,13 +400,58 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None) -> dict:
             yield timeout(a - last)
             last = a
             r = owner[i] = min(range(n_reps), key=lambda r: load[r] * inv_cap[r])
+            if skilled:
+                row_u, row_p = world.uniforms[i], conv_r[r]
+                fate[i] = next((k for k in range(n_st) if row_u[k] >= row_p[k]), n_st)
             if waits is not None and waits[i][0] > 0:
                 timeout(waits[i][0], i).callbacks.append(after_wait)
             else:
                 push(r, i, a)
                 poke(r)
 
-    simple = not later_waits and not least   # nothing but a rep's own process fills its desk
+    pushed = [False] * n
+
+    def book(i: int, r: int, now: float) -> None:
+        """A won deal is booked when the rep's policy says: now, or at the next period's start."""
+        when = policy.on_win(i, r, now)
+        if when < horizon:
+            outcome[i] = 1
+            closed[i] = when
+        pushed[i] = when > now
+
+    def weekly():
+        """Each week, before any rep works in it: the policy sets hours and reps pull deals in."""
+        for w in range(horizon):
+            if w:
+                yield timeout(1.0)
+            now = env.now
+            for r in range(n_reps):
+                q = queues[r]
+                desk = list(q) if fifo else [e[3] for e in q]
+                desk.extend(sorted(waiting[r]))      # deals waiting on the customer are the rep's too
+                cap_rows[r][w], pulls = policy.begin_week(w, r, desk, stage, now)
+                if least:
+                    inv_cap[r] = 1.0 / cap_rows[r][w] if cap_rows[r][w] > 0 else 1e9
+                for i in pulls:
+                    if fate[i] < n_st:          # the customer would not have signed: no deal
+                        policy.discount.pop(i, None)
+                        continue
+                    if i in waiting[r]:
+                        waiting[r].discard(i)       # the customer signs now instead of later
+                    else:
+                        if fifo:
+                            q.remove(i)
+                        else:
+                            q[:] = [e for e in q if e[3] != i]
+                            heapq.heapify(q)
+                        if least:
+                            load[r] -= work[stage[i]]
+                    stage[i] = n_st - 1
+                    book(i, r, now)
+
+    simple = not later_waits and not least and policy is None   # nothing but a rep fills its desk
+    if policy is not None:
+        env.process(weekly())
     for r in range(n_reps):
         env.process(solo_rep(r) if simple and const_cap[r] is not None else rep_process(r))
     if least:
@@ -392,8 +465,9 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None) -> dict:
     return {
         "owner": np.asarray(owner, dtype=np.int64), "stage": np.asarray(stage, dtype=np.int64),
         "outcome": np.asarray(outcome, dtype=np.int8), "closed": np.asarray(closed, dtype=float),
-        "hours": np.asarray(hours, dtype=float), "caps": np.asarray(caps, dtype=float),
+        "hours": np.asarray(hours, dtype=float), "caps": np.asarray(cap_rows, dtype=float),
         "visits": (v[:, 0].astype(np.int64), v[:, 1].astype(np.int64), v[:, 2], v[:, 3], v[:, 4]),
+        "pushed": np.asarray(pushed, dtype=bool), "skills": np.asarray(skills, dtype=float),
     }
 
 

@@ -15,11 +15,10 @@ import numpy as np
 import pandas as pd
 
 from . import engine
-
 from .rng import replication_seeds
 from .scenario import Issue, Scenario, ScenarioError, load_scenario
 
-__all__ = ["SimResult", "simulate", "replicate", "MAX_REPLICATIONS"]
+__all__ = ["MAX_REPLICATIONS", "SimResult", "replicate", "simulate"]
 
 OUTCOMES = np.array(["open", "won", "lost"], dtype=object)
 MAX_REPLICATIONS = 100_000
@@ -36,11 +35,18 @@ class SimResult:
         visits: one row per stage a deal reached its rep's desk for.
     """
 
-    def __init__(self, scenario: Scenario, world: engine.World, raw: dict):
+    def __init__(self, scenario: Scenario, world: engine.World, raw: dict, policy=None):
         self.scenario = scenario
         self.seed = world.seed
         self._world = world
         self._raw = raw
+        self.policy = policy
+        disc = np.zeros(len(world.values))
+        if policy is not None and policy.discount:
+            idx = np.fromiter(policy.discount, dtype=np.int64)
+            disc[idx] = np.fromiter(policy.discount.values(), dtype=float)
+        self._discount = disc
+        self._booked = world.values * (1 - disc)     # what a won deal brings in, after any discount
 
     def __repr__(self) -> str:
         s = self.summary()
@@ -70,8 +76,10 @@ class SimResult:
             "last_stage": stage_names[raw["stage"]],
             "stage_index": raw["stage"],
             "outcome": OUTCOMES[raw["outcome"]],
-            "value": np.where(won, w.values, 0.0),
+            "value": np.where(won, self._booked, 0.0),
             "potential_value": w.values,
+            "discount": self._discount,
+            "pushed": raw.get("pushed", np.zeros(len(created), dtype=bool)),
             "closed_week": np.floor(closed) + 1,
             "closed_at": closed,
             "cycle_weeks": closed - created,
@@ -117,16 +125,18 @@ class SimResult:
             cw = np.floor(raw["closed"][won_mask]).astype(np.int64)
             cell = raw["owner"][won_mask] * horizon + cw
             np.add.at(won.reshape(-1), cell, 1)
-            np.add.at(rev.reshape(-1), cell, self._world.values[won_mask])
+            np.add.at(rev.reshape(-1), cell, self._booked[won_mask])
         avail, worked = raw["caps"], raw["hours"]
         with np.errstate(invalid="ignore", divide="ignore"):
             util = np.where(avail > 0, worked / avail, 0.0)
+        base = np.asarray(sc.team.hours(), float)[:, None]
         return pd.DataFrame({
             "rep": np.repeat(np.array([r.name for r in sc.team.reps], dtype=object), horizon),
             "week": np.tile(np.arange(1, horizon + 1), n_reps),
             "hours_available": avail.ravel(), "hours_worked": worked.ravel(),
             "utilization": util.ravel(), "deals_touched": touched.ravel(),
             "won": won.ravel(), "revenue": rev.ravel(),
+            "effort": (avail / base).ravel(),
         })
 
     def weekly(self) -> pd.DataFrame:
@@ -143,7 +153,7 @@ class SimResult:
         oc = raw["outcome"][done]
         won = np.bincount(cw[oc == 1], minlength=h)[:h]
         lost = np.bincount(cw[oc == 2], minlength=h)[:h]
-        rev = np.bincount(cw[oc == 1], weights=self._world.values[done][oc == 1], minlength=h)[:h]
+        rev = np.bincount(cw[oc == 1], weights=self._booked[done][oc == 1], minlength=h)[:h]
         worked = raw["hours"].sum(axis=0)
         avail = raw["caps"].sum(axis=0)
         open_end = np.cumsum(leads) - np.cumsum(won) - np.cumsum(lost)
@@ -184,7 +194,7 @@ class SimResult:
         lost = int((oc == 2).sum())
         n = len(oc)
         wmask = oc == 1
-        revenue = float(self._world.values[wmask].sum())
+        revenue = float(self._booked[wmask].sum())
         worked = float(raw["hours"].sum())
         avail = float(raw["caps"].sum())
         cycle = (raw["closed"][wmask] - self._world.arrivals[wmask])
@@ -196,7 +206,75 @@ class SimResult:
             "avg_cycle_weeks": float(cycle.mean()) if won else math.nan,
             "avg_won_value": revenue / won if won else math.nan,
             "seed": self.seed,
-        }
+        } | (self._pay_summary() if self.scenario.incentives is not None else {})
+
+    # -- pay ------------------------------------------------------------------------------------
+    def pay(self) -> pd.DataFrame:
+        """One row per rep and plan period (needs ``incentives`` in the scenario): ``rep, period,
+        first_week, quota, sales, attainment, commission, bonus, total, effort`` (mean hours ÷ normal).
+        Sales are the values booked in the period, after discounts."""
+        from .behaviour import period_bounds
+        from .policy import quotas_for
+        sc = self.scenario
+        plan = sc.incentives
+        if plan is None:
+            raise ScenarioError([Issue("incentives", "missing")])
+        cached = self.__dict__.get("_pay")
+        if cached is not None:
+            return cached
+        raw = self._raw
+        skills = raw.get("skills", np.ones(len(sc.team.reps)))
+        quota = self.policy.quota if self.policy is not None else quotas_for(sc, skills)
+        periods = period_bounds(plan.period, sc.horizon_weeks)
+        won = raw["outcome"] == 1
+        cw = np.floor(raw["closed"][won]).astype(np.int64)
+        owner = raw["owner"][won]
+        vals = self._booked[won]
+        base = np.asarray(sc.team.hours(), float)
+        rows = []
+        for k, (a, e) in enumerate(periods):
+            in_p = (cw >= a) & (cw < e)
+            sales = np.bincount(owner[in_p], weights=vals[in_p], minlength=len(sc.team.reps))
+            effort = raw["caps"][:, a:e].mean(axis=1) / base
+            for r, rep in enumerate(sc.team.reps):
+                p = plan.payout(sales=float(sales[r]), quota=float(quota[r]))
+                rows.append({"rep": rep.name, "period": k + 1, "first_week": a + 1, "weeks": e - a,
+                             "quota": float(quota[r]), "sales": float(sales[r]), "attainment": p.attainment,
+                             "commission": p.commission, "bonus": p.bonus, "total": p.total,
+                             "effort": float(effort[r]), "skill": float(skills[r])})
+        df = pd.DataFrame(rows)
+        self.__dict__["_pay"] = df
+        return df
+
+    def _pay_summary(self) -> dict:
+        df = self.pay()
+        full = df[df.weeks == df.weeks.max()]          # a period cut short by the horizon is not judged
+        variable = float((df.commission + df.bonus).sum())
+        revenue = float(df.sales.sum())
+        return {"pay_total": float(df.total.sum()), "pay_variable": variable,
+                "pay_cost_ratio": variable / revenue if revenue else math.nan,
+                "quota_reached_share": float((full.attainment >= 1 - 1e-9).mean()) if len(full) else math.nan,
+                "attainment_median": float(full.attainment.median()) if len(full) else math.nan,
+                "pulled": int((self._discount > 0).sum()), "pushed": int(self._raw.get("pushed", np.zeros(0)).sum())}
+
+    def closes_by_period_week(self) -> pd.DataFrame:
+        """Won value and count by week within the plan period (1 = first week): the bunching chart."""
+        from .behaviour import period_bounds
+        plan = self.scenario.incentives
+        period = plan.period if plan is not None else "quarter"
+        bounds = period_bounds(period, self.scenario.horizon_weeks)
+        raw = self._raw
+        won = raw["outcome"] == 1
+        cw = np.floor(raw["closed"][won]).astype(np.int64)
+        start = np.zeros(self.scenario.horizon_weeks + 1, dtype=np.int64)
+        left = np.zeros(self.scenario.horizon_weeks + 1, dtype=np.int64)
+        for a, e in bounds:
+            start[a:e] = a
+            left[a:e] = e - np.arange(a, e)
+        df = pd.DataFrame({"week_in_period": cw - start[cw] + 1, "weeks_to_end": left[cw],
+                           "value": self._booked[won], "discount": self._discount[won]})
+        return df.groupby(["week_in_period"]).agg(won=("value", "size"), revenue=("value", "sum"),
+                                                   discounted=("discount", lambda d: int((d > 0).sum()))).reset_index()
 
 
 def simulate(scenario: Scenario | dict | str, seed: int | None = None) -> SimResult:
@@ -210,7 +288,11 @@ def simulate(scenario: Scenario | dict | str, seed: int | None = None) -> SimRes
     """
     sc = load_scenario(scenario)
     world = engine.draw_world(sc, seed)
-    return SimResult(sc, world, engine.run(sc, world))
+    policy = None
+    if sc.incentives is not None and sc.behaviour.preset != "no_gaming":
+        from .policy import PlanPolicy
+        policy = PlanPolicy(sc, world.values, world.skills)
+    return SimResult(sc, world, engine.run(sc, world, policy=policy), policy)
 
 
 def _summary_row(sc: Scenario, seed: int) -> dict:
@@ -268,7 +350,7 @@ def describe(df: pd.DataFrame, column: str, z: float = 1.96) -> dict:
     x = df[column].astype(float).dropna()
     mean = float(x.mean())
     se = float(x.std(ddof=1) / math.sqrt(len(x))) if len(x) > 1 else math.nan
-    return {"mean": mean, "se": se, "low": mean - z * se, "high": mean + z * se, "n": int(len(x))}
+    return {"mean": mean, "se": se, "low": mean - z * se, "high": mean + z * se, "n": len(x)}
 
 
 

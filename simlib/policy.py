@@ -1,0 +1,182 @@
+"""Reps responding to plan and target inside a run: the bridge between :mod:`simlib.behaviour`
+(pure decisions) and :mod:`simlib.engine` (the clock).
+
+The engine calls :meth:`PlanPolicy.begin_week` at the start of every week, before any rep works
+in it, to set each rep's selling hours and to collect the deals reps pull in; and
+:meth:`PlanPolicy.on_win` when a deal passes its last stage, to learn when it is booked (now, or
+at the start of the next period when the rep pushes it). Reps never see a deal's fate: they plan
+with each stage's conversion; whether a pulled deal really closes is the deal's own draw.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .behaviour import curve_for, effort_factor, forecast_sd, period_bounds
+from .scenario import Scenario
+
+__all__ = ["PlanPolicy", "quotas_for", "rep_conversions"]
+
+#: a rep pushes a deal to the next period only when it is worth this much more there (asking a
+#: customer to wait has a cost the model does not price)
+PUSH_MARGIN = 1.5
+
+
+def rep_conversions(sc: Scenario, skills: np.ndarray) -> np.ndarray:
+    """Per-rep stage conversions: skill scales the odds of passing (1 = the funnel's rate).
+
+        >>> from simlib.scenario import load_scenario
+        >>> sc = load_scenario("scenarios/funnel_basics.yaml")
+        >>> rep_conversions(sc, np.array([1.0, 2.0]))[:, 0].round(3).tolist()
+        [0.5, 0.667]
+    """
+    p = np.array([s.conversion for s in sc.funnel.stages])
+    s = np.asarray(skills, float)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = p * s / (1 - p + p * s)
+    return np.where((p == 0) | (p == 1), p, out)
+
+
+def quotas_for(sc: Scenario, skills: np.ndarray) -> np.ndarray:
+    """Each rep's quota per plan period: the rep's own ``quota``, else ``quotas.per_rep``, else the
+    ``quotas.team`` total allocated by ``quotas.method`` (skill from the run for "capability")."""
+    from .targets import allocate
+    reps = sc.team.reps
+    q = np.zeros(len(reps))
+    own = [r.quota for r in reps]
+    spec = sc.quotas
+    if spec is not None and spec.per_rep is not None:
+        q[:] = spec.per_rep
+    elif spec is not None and spec.team is not None:
+        free = [i for i, v in enumerate(own) if v is None]
+        left = spec.team - sum(v for v in own if v is not None)
+        recs = []
+        for i in free:
+            r = reps[i]
+            recs.append({"name": r.name, "skill": float(skills[i]), "tenure_months": r.tenure_months,
+                         "history": r.history, "potential": r.potential})
+        if free:
+            alloc = allocate(max(left, 0.0), recs, spec.method, unit=1)
+            for i in free:
+                q[i] = alloc[reps[i].name]
+    for i, v in enumerate(own):
+        if v is not None:
+            q[i] = v
+    return q
+
+
+class PlanPolicy:
+    """Weekly effort, pull-ins and push-outs of every rep under the scenario's plan and quotas."""
+
+    def __init__(self, sc: Scenario, values: np.ndarray, skills: np.ndarray):
+        self.sc = sc
+        self.b = sc.behaviour
+        self.rules = self.b.rules
+        self.curve = curve_for(sc.incentives)
+        self.ref = self.b.reference_rate or self.curve.reference_rate
+        self.values = values
+        self.horizon = sc.horizon_weeks
+        self.periods = period_bounds(sc.incentives.period, self.horizon)
+        self.period_of = np.zeros(self.horizon + 1, dtype=np.int64)
+        for k, (a, e) in enumerate(self.periods):
+            self.period_of[a:e] = k
+        self.period_of[self.horizon] = len(self.periods)
+        self.quota = quotas_for(sc, skills)
+        n_reps = len(sc.team.reps)
+        self.base = np.asarray(sc.team.hours(), float)
+        conv = rep_conversions(sc, skills)                       # (reps, stages)
+        work = np.array([s.work_hours for s in sc.funnel.stages])
+        reach = np.hstack([np.ones((n_reps, 1)), np.cumprod(conv, axis=1)])   # P(reach stage k)
+        self.p_win_from = np.cumprod(conv[:, ::-1], axis=1)[:, ::-1]         # P(win | at stage k)
+        hours_per_lead = (reach[:, :-1] * work).sum(axis=1)
+        dv = sc.funnel.deal_value
+        self.mean_value, self.cv = dv.mean, dv.cv
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.per_hour = np.where(hours_per_lead > 0, dv.mean * reach[:, -1] / hours_per_lead, 0.0)
+        waits = sum(s.wait_weeks for s in sc.funnel.stages)
+        self.lag = waits + float(work.sum()) / max(float(self.base.mean()), 1e-9)   # weeks lead -> close
+        self.n_st = len(sc.funnel.stages)
+        self.booked = np.zeros((n_reps, len(self.periods) + 1))
+        self.effort = np.ones((n_reps, self.horizon))
+        self.discount = {}                                       # deal -> discount given to pull it in
+        self.pushed: set[int] = set()
+
+    # -- forecasts ------------------------------------------------------------------------------
+    def _pipeline(self, r: int, deals, stage, now: float, end: float) -> float:
+        if not self.rules["pipeline"]:
+            return 0.0
+        left = max(end - now, 0.0)
+        weight = min(1.0, left / self.lag) if self.lag > 0 else 1.0
+        pw = self.p_win_from[r]
+        return weight * sum(self.values[i] * pw[stage[i]] for i in deals)
+
+    def _forecast(self, r: int, w: int, factor: float, pipeline: float) -> tuple[float, float, int]:
+        k = self.period_of[w]
+        e = self.periods[k][1]
+        left = e - w
+        new_weeks = max(0.0, left - self.lag) if self.rules["pipeline"] else float(left)
+        fresh = self.per_hour[r] * self.base[r] * factor * new_weeks
+        mean = self.booked[r, k] + pipeline + fresh
+        sd = forecast_sd(pipeline + fresh, self.mean_value, self.cv, self.quota[r])
+        return mean, sd, k
+
+    def _next_marginal(self, r: int, k: int) -> float:
+        """What a yuan is worth to rep r in the period after k (a fresh start at normal effort)."""
+        if k + 1 >= len(self.periods):
+            a, e = self.periods[k]
+            length = e - a
+        else:
+            a, e = self.periods[k + 1]
+            length = e - a
+        mean = self.per_hour[r] * self.base[r] * max(length - self.lag, 1.0)
+        sd = forecast_sd(mean, self.mean_value, self.cv, self.quota[r])
+        return float(self.curve.marginal(mean, sd, self.quota[r]))
+
+    # -- engine hooks ---------------------------------------------------------------------------
+    def begin_week(self, w: int, r: int, deals: list[int], stage: list[int], now: float) -> tuple[float, list[int]]:
+        """Hours for rep ``r`` in week ``w`` and the deals (of ``deals``, on the rep's desk) it tries to
+        pull into this period at a discount."""
+        k = self.period_of[w]
+        e = self.periods[k][1]
+        pipe = self._pipeline(r, deals, stage, now, e)
+        mean, sd, _ = self._forecast(r, w, 1.0, pipe)
+        q = self.quota[r]
+        factor = effort_factor(float(self.curve.marginal(mean, sd, q)), self.ref, self.b)
+        self.effort[r, w] = factor
+        pulls: list[int] = []
+        d = self.b.discount_authority
+        if self.rules["timing"] and d > 0 and deals:
+            # deals that would close after this period ends, late stages first, biggest first
+            late = [i for i in deals if stage[i] >= self.n_st - 2]
+            wait_left = e - now
+            if late and wait_left < self.lag + 1:
+                next_m = self._next_marginal(r, k)
+                mean, sd, _ = self._forecast(r, w, factor, pipe)
+                for i in sorted(late, key=lambda i: -self.values[i]):
+                    x = self.values[i]
+                    gain = float(self.curve.expected(mean + x * (1 - d), sd, q) - self.curve.expected(mean, sd, q))
+                    if gain > next_m * x:
+                        pulls.append(i)
+                        self.discount[i] = d
+                        mean += x * (1 - d)
+        return self.base[r] * factor, pulls
+
+    def on_win(self, i: int, r: int, now: float) -> float:
+        """When deal ``i``, just won by rep ``r``, is booked: now, or pushed to the next period."""
+        w = min(int(now), self.horizon - 1)
+        k = self.period_of[w]
+        e = self.periods[k][1]
+        x = self.values[i] * (1 - self.discount.get(i, 0.0))
+        book = now
+        if self.rules["push"] and e - now <= self.b.push_weeks and i not in self.discount:
+            q = self.quota[r]
+            sd = forecast_sd(0.0, self.mean_value, self.cv, q)
+            now_gain = float(self.curve.expected(self.booked[r, k] + x, sd, q)
+                             - self.curve.expected(self.booked[r, k], sd, q))
+            if self._next_marginal(r, k) * x > now_gain * PUSH_MARGIN + 1e-9:
+                book = float(e)
+                self.pushed.add(i)
+        kb = self.period_of[min(int(book), self.horizon)] if book < self.horizon else len(self.periods)
+        self.booked[r, kb] += x
+        return book
+
+
