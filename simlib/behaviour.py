@@ -26,6 +26,7 @@ from typing import Literal
 
 import numpy as np
 from pydantic import Field
+from scipy.special import ndtr
 
 from .schema import _Model
 
@@ -45,10 +46,13 @@ class Behaviour(_Model):
     preset: Literal["no_gaming", "rational", "myopic"] = "no_gaming"
     effort_min: float = Field(0.4, ge=0.05, le=1, description="lowest effort, share of normal hours")
     overtime_max: float = Field(0.3, ge=0, le=1, description="most overtime, share of normal hours")
-    elasticity: float = Field(1.0, ge=0, le=5, description="how strongly effort follows marginal pay")
+    elasticity: float = Field(0.5, ge=0, le=5, description="how strongly effort follows marginal pay")
     discount_authority: float = Field(0.0, ge=0, le=0.5, description="discount a rep may give to pull a deal in")
+    pull_weeks: int = Field(2, ge=0, le=52, description="weeks before period end in which a rep offers discounts to pull deals in")
     push_weeks: int = Field(2, ge=0, le=13, description="a deal won this close to period end may be pushed")
-    reference_rate: float | None = Field(None, gt=0, le=1, description="marginal pay that means normal effort")
+    reference_rate: float | None = Field(None, gt=0, le=1, description=(
+        "marginal pay that means normal effort; by default the plan's own average rate at quota "
+        "(variable pay at 100 % ÷ quota), so effort follows the plan's shape, not its generosity"))
 
     @property
     def rules(self) -> dict:
@@ -75,8 +79,6 @@ def period_bounds(period: str, horizon: int) -> list[tuple[int, int]]:
     return [(a, min(b, horizon)) for a, b in pairwise(edges) if a < horizon]
 
 
-_GH_X, _GH_W = np.polynomial.hermite_e.hermegauss(15)
-_GH_W = _GH_W / _GH_W.sum()
 
 
 class PayCurve:
@@ -95,8 +97,23 @@ class PayCurve:
         self.comm = np.array([p.commission for p in pays]) / q
         self.bonus = np.array([p.bonus for p in pays])
         self.tail = (self.comm[-1] - self.comm[-2]) / step
-        ref = plan.commission_rate(1.0) if plan.commission else 0.0
-        self.reference_rate = ref if ref > 0 else max(float(np.nanmax(np.diff(self.comm) / step)), 1e-6)
+        self.slope0 = (self.comm[1] - self.comm[0]) / step
+        self._floor = max(float(np.nanmax(np.diff(self.comm) / step)), 1e-6)
+
+    def reference_rate(self, quota: float, sd: float | None = None) -> float:
+        """Marginal pay that means normal effort: what one more yuan is expected to pay a rep who is
+        on track for quota at the start of a period (sales ~ Normal(quota, sd)). Effort is calibrated
+        so that such a rep works normal hours under any plan; being ahead or behind, on a flat or a
+        steep part of the curve, is what moves it.
+
+            >>> from simlib.incentives import CompPlan
+            >>> linear = CompPlan.from_dict({"commission": {"tiers": [{"from": 0, "rate": 0.03}]}})
+            >>> round(PayCurve(linear).reference_rate(200_000), 4)
+            0.03
+        """
+        sd = 0.5 * quota if sd is None else sd
+        ref = float(self.marginal(quota, sd, quota))
+        return ref if ref > 0 else self._floor
 
     def variable(self, sales, quota):
         """Commission + bonus for ``sales`` (array) against ``quota``."""
@@ -107,15 +124,58 @@ class PayCurve:
         slope = np.where(nxt > idx, (self.comm[nxt] - self.comm[idx]) / self.step, self.tail)
         return quota * (self.comm[idx] + slope * frac) + self.bonus[idx]
 
+    def _cells(self, mean: float, sd: float, quota: float):
+        """Grid cells ``[g_k, g_k+1)`` within ±8 sd of ``mean`` (attainment units) and their edges'
+        z-scores; the first cell reaches down to -inf and the last up to +inf."""
+        m, s = mean / quota, max(sd / quota, 1e-9)
+        n = len(self.grid)
+        lo = min(max(0, int((m - 8 * s) / self.step)), n - 2)
+        hi = max(min(n - 1, int((m + 8 * s) / self.step) + 1), lo + 1)
+        edges = np.arange(lo, hi + 1) * self.step
+        if lo == 0:
+            edges[0] = -np.inf
+        if hi == n - 1:
+            edges[-1] = np.inf
+        return lo, hi, (edges - m) / s, s
+
     def expected(self, mean, sd, quota):
-        """Expected variable pay when period sales are Normal(mean, sd) (Gauss–Hermite)."""
-        pts = np.asarray(mean, float)[..., None] + np.asarray(sd, float)[..., None] * _GH_X
-        return (self.variable(pts, quota) * _GH_W).sum(axis=-1)
+        """Expected variable pay when period sales are Normal(mean, sd): the tabulated curve integrated
+        cell by cell, so a plan's jumps (a bonus at 100 %, a retroactive tier) count with their true
+        weight — what a rep near a threshold feels.
+
+            >>> from simlib.incentives import CompPlan
+            >>> plan = CompPlan.from_dict({"bonus": {"target": 1000, "bands": [{"from": 0, "x": 0}, {"from": 1, "x": 1}]}})
+            >>> round(float(PayCurve(plan).expected(100_000, 10_000, 100_000)))   # half the time at quota
+            500
+        """
+        if np.ndim(mean) or np.ndim(sd):
+            return np.vectorize(lambda m, s: self.expected(m, s, quota))(mean, sd)
+        lo, hi, z, s = self._cells(float(mean), float(sd), quota)
+        p = np.diff(ndtr(z))
+        v = self.comm[lo:hi] * quota + self.bonus[lo:hi]
+        out = float(p @ v)
+        if lo == 0:       # the curve's first slope continues below zero sales: a forecast is no contract
+            m = float(mean) / quota
+            out += self.slope0 * quota * (m * ndtr(-m / s) - s * math.exp(-0.5 * (m / s) ** 2) / math.sqrt(2 * math.pi))
+        if hi == len(self.grid) - 1:    # beyond the grid the last slope goes on
+            u = (float(mean) / quota - self.grid[-2]) / s
+            out += self.tail * quota * s * (u * ndtr(u) + math.exp(-0.5 * u * u) / math.sqrt(2 * math.pi))
+        return out
 
     def marginal(self, mean, sd, quota, delta=None):
-        """Expected pay of one more yuan of sales, at period sales ~ Normal(mean, sd)."""
-        delta = delta if delta is not None else 0.01 * quota
-        return (self.expected(np.asarray(mean) + delta, sd, quota) - self.expected(mean, sd, quota)) / delta
+        """Expected pay of one more yuan of sales at period sales ~ Normal(mean, sd): the exact
+        derivative of :meth:`expected` in ``mean`` (``delta`` is accepted for compatibility)."""
+        if np.ndim(mean) or np.ndim(sd):
+            return np.vectorize(lambda m, s: self.marginal(m, s, quota))(mean, sd)
+        lo, hi, z, s = self._cells(float(mean), float(sd), quota)
+        dens = np.exp(-0.5 * np.minimum(z * z, 1e6)) / math.sqrt(2 * math.pi)
+        v = self.comm[lo:hi] * quota + self.bonus[lo:hi]
+        out = float((dens[:-1] - dens[1:]) @ v / (s * quota))
+        if lo == 0:
+            out += self.slope0 * float(ndtr(-float(mean) / quota / s))
+        if hi == len(self.grid) - 1:
+            out += self.tail * float(ndtr((float(mean) / quota - self.grid[-2]) / s))
+        return out
 
 
 @lru_cache(maxsize=64)

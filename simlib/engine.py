@@ -132,6 +132,7 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
     visits: list[float] = []     # (deal, stage, ready, start, end) for each finished visit, flat
     current: list = [None] * n_reps
     waiting: list[set] | None = [set() for _ in range(n_reps)] if policy is not None else None
+    rushed: set[int] = set()       # deals a rep pulled in: the customer no longer takes its time
 
     env = simpy.Environment()
     timeout = env.timeout
@@ -185,7 +186,7 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
         i = ev.value
         r = owner[i]
         if waiting is not None:
-            if i not in waiting[r]:       # pulled in while the customer was deciding: already won
+            if i not in waiting[r]:       # pulled in while the customer was deciding: on the desk
                 return
             waiting[r].discard(i)
         now = env.now
@@ -275,7 +276,7 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
                         book(i, r, now)
                 else:
                     stage[i] = k
-                    if waits is not None and waits[i][k] > 0:
+                    if waits is not None and waits[i][k] > 0 and i not in rushed:
                         timeout(waits[i][k], i).callbacks.append(after_wait)
                         if waiting is not None:
                             waiting[r].add(i)
@@ -428,26 +429,22 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
             for r in range(n_reps):
                 q = queues[r]
                 desk = list(q) if fifo else [e[3] for e in q]
-                desk.extend(sorted(waiting[r]))      # deals waiting on the customer are the rep's too
-                cap_rows[r][w], pulls = policy.begin_week(w, r, desk, stage, now)
+                if current[r] is not None:
+                    desk.append(current[r][0])
+                # deals waiting on the customer are the rep's too
+                cap_rows[r][w], pulls = policy.begin_week(w, r, desk, sorted(waiting[r]), stage, now)
                 if least:
                     inv_cap[r] = 1.0 / cap_rows[r][w] if cap_rows[r][w] > 0 else 1e9
                 for i in pulls:
-                    if fate[i] < n_st:          # the customer would not have signed: no deal
-                        policy.discount.pop(i, None)
+                    # the customer agrees to decide now: no more waiting on them, but the rep still
+                    # does the remaining work, and the deal can still be lost (its own fate)
+                    if i in rushed:
                         continue
+                    rushed.add(i)
                     if i in waiting[r]:
-                        waiting[r].discard(i)       # the customer signs now instead of later
-                    else:
-                        if fifo:
-                            q.remove(i)
-                        else:
-                            q[:] = [e for e in q if e[3] != i]
-                            heapq.heapify(q)
-                        if least:
-                            load[r] -= work[stage[i]]
-                    stage[i] = n_st - 1
-                    book(i, r, now)
+                        waiting[r].discard(i)
+                        push(r, i, now)
+                        poke(r)
 
     simple = not later_waits and not least and policy is None   # nothing but a rep fills its desk
     if policy is not None:

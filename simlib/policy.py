@@ -22,15 +22,17 @@ PUSH_MARGIN = 1.5
 
 
 def rep_conversions(sc: Scenario, skills: np.ndarray) -> np.ndarray:
-    """Per-rep stage conversions: skill scales the odds of passing (1 = the funnel's rate).
+    """Per-rep stage conversions: a rep of skill ``s`` multiplies the odds of passing each of the
+    funnel's ``n`` stages by ``s ** (1/n)``, so the odds of winning a lead move about ``s``-fold
+    (1 = the funnel's rate).
 
         >>> from simlib.scenario import load_scenario
         >>> sc = load_scenario("scenarios/funnel_basics.yaml")
         >>> rep_conversions(sc, np.array([1.0, 2.0]))[:, 0].round(3).tolist()
-        [0.5, 0.667]
+        [0.5, 0.543]
     """
     p = np.array([s.conversion for s in sc.funnel.stages])
-    s = np.asarray(skills, float)[:, None]
+    s = np.asarray(skills, float)[:, None] ** (1.0 / max(len(p), 1))
     with np.errstate(divide="ignore", invalid="ignore"):
         out = p * s / (1 - p + p * s)
     return np.where((p == 0) | (p == 1), p, out)
@@ -47,12 +49,21 @@ def quotas_for(sc: Scenario, skills: np.ndarray) -> np.ndarray:
     if spec is not None and spec.per_rep is not None:
         q[:] = spec.per_rep
     elif spec is not None and spec.team is not None:
+        # capability as the run knows it: what each rep can sell in its hours (skill moves conversion,
+        # and converting more also costs more hours per lead), relative to the team's mean
+        conv = rep_conversions(sc, skills)
+        work = np.array([st.work_hours for st in sc.funnel.stages])
+        reach = np.hstack([np.ones((len(reps), 1)), np.cumprod(conv, axis=1)])
+        per_lead_h = (reach[:, :-1] * work).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cap = np.where(per_lead_h > 0, reach[:, -1] / per_lead_h, 0.0) * np.asarray(sc.team.hours(), float)
+        capability = cap / cap.mean() if cap.mean() > 0 else np.ones(len(reps))
         free = [i for i, v in enumerate(own) if v is None]
         left = spec.team - sum(v for v in own if v is not None)
         recs = []
         for i in free:
             r = reps[i]
-            recs.append({"name": r.name, "skill": float(skills[i]), "tenure_months": r.tenure_months,
+            recs.append({"name": r.name, "skill": float(capability[i]), "tenure_months": r.tenure_months,
                          "history": r.history, "potential": r.potential})
         if free:
             alloc = allocate(max(left, 0.0), recs, spec.method, unit=1)
@@ -72,7 +83,6 @@ class PlanPolicy:
         self.b = sc.behaviour
         self.rules = self.b.rules
         self.curve = curve_for(sc.incentives)
-        self.ref = self.b.reference_rate or self.curve.reference_rate
         self.values = values
         self.horizon = sc.horizon_weeks
         self.periods = period_bounds(sc.incentives.period, self.horizon)
@@ -93,10 +103,27 @@ class PlanPolicy:
         with np.errstate(divide="ignore", invalid="ignore"):
             self.per_hour = np.where(hours_per_lead > 0, dv.mean * reach[:, -1] / hours_per_lead, 0.0)
         waits = sum(s.wait_weeks for s in sc.funnel.stages)
+        # expected weeks to close from each stage: on the desk (this stage's wait is over) or waiting
+        wk = np.array([s.wait_weeks for s in sc.funnel.stages], float)
+        hrs = work / max(float(self.base.mean()), 1e-9)
+        tail_work = np.cumsum(hrs[::-1])[::-1]
+        tail_wait = np.cumsum(wk[::-1])[::-1]
+        self.rem_wait = tail_wait + tail_work
+        self.rem_desk = self.rem_wait - wk
         self.lag = waits + float(work.sum()) / max(float(self.base.mean()), 1e-9)   # weeks lead -> close
+        # normal effort: the marginal pay of a rep on track for quota at a period's start
+        self.ref = np.ones(n_reps)
+        for r, q in enumerate(self.quota):
+            if self.b.reference_rate:
+                self.ref[r] = self.b.reference_rate
+            elif q > 0:
+                a, e = self.periods[0]
+                sd = forecast_sd(q, self.mean_value, self.cv, q)
+                self.ref[r] = self.curve.reference_rate(q, sd)
         self.n_st = len(sc.funnel.stages)
         self.booked = np.zeros((n_reps, len(self.periods) + 1))
         self.effort = np.ones((n_reps, self.horizon))
+        self.outlook = np.full((n_reps, self.horizon), np.nan)   # forecast attainment at each week's start
         self.discount = {}                                       # deal -> discount given to pull it in
         self.pushed: set[int] = set()
 
@@ -104,10 +131,17 @@ class PlanPolicy:
     def _pipeline(self, r: int, deals, stage, now: float, end: float) -> float:
         if not self.rules["pipeline"]:
             return 0.0
+        # the weighted pipeline of a CRM: qualified deals (past the lead stage; raw leads are the
+        # fresh production of :meth:`_forecast`), each at its chance to win, discounted when the time
+        # left is shorter than it usually takes from its stage to a signature
         left = max(end - now, 0.0)
-        weight = min(1.0, left / self.lag) if self.lag > 0 else 1.0
-        pw = self.p_win_from[r]
-        return weight * sum(self.values[i] * pw[stage[i]] for i in deals)
+        pw, rem = self.p_win_from[r], self.rem_wait
+        total = 0.0
+        for i in deals:
+            k = stage[i]
+            if k:
+                total += self.values[i] * pw[k] * (min(1.0, left / rem[k]) if rem[k] > 0 else 1.0)
+        return total
 
     def _forecast(self, r: int, w: int, factor: float, pipeline: float) -> tuple[float, float, int]:
         k = self.period_of[w]
@@ -132,23 +166,39 @@ class PlanPolicy:
         return float(self.curve.marginal(mean, sd, self.quota[r]))
 
     # -- engine hooks ---------------------------------------------------------------------------
-    def begin_week(self, w: int, r: int, deals: list[int], stage: list[int], now: float) -> tuple[float, list[int]]:
-        """Hours for rep ``r`` in week ``w`` and the deals (of ``deals``, on the rep's desk) it tries to
-        pull into this period at a discount."""
+    def begin_week(self, w: int, r: int, desk: list[int], waiting: list[int], stage: list[int],
+                   now: float) -> tuple[float, list[int]]:
+        """Hours for rep ``r`` in week ``w``, and the deals it pulls into this period at a discount.
+
+        ``desk`` are the rep's open deals ready for work, ``waiting`` those waiting on the customer.
+        Effort follows the marginal pay of the output an hour makes. A rational rep knows that output
+        lands about ``lag`` weeks later, so late in a period it weighs next period's pay; a myopic rep
+        only sees this period's. A late-stage deal that would close after the period ends is pulled
+        in when what the discounted deal adds to this period's expected pay beats what the whole deal
+        is worth next period: the rule pulls more as the end nears and the rep's position firms up."""
         k = self.period_of[w]
         e = self.periods[k][1]
+        deals = desk + waiting
         pipe = self._pipeline(r, deals, stage, now, e)
         mean, sd, _ = self._forecast(r, w, 1.0, pipe)
         q = self.quota[r]
-        factor = effort_factor(float(self.curve.marginal(mean, sd, q)), self.ref, self.b)
+        self.outlook[r, w] = mean / q if q > 0 else np.nan
+        m = float(self.curve.marginal(mean, sd, q))
+        if self.rules["push"]:            # rational: the hour's output may land next period
+            here = min(1.0, max(0.0, e - now - self.lag + 0.5))
+            if here < 1.0:
+                m = here * m + (1.0 - here) * self._next_marginal(r, k)
+        factor = effort_factor(m, self.ref[r], self.b)
         self.effort[r, w] = factor
         pulls: list[int] = []
         d = self.b.discount_authority
-        if self.rules["timing"] and d > 0 and deals:
-            # deals that would close after this period ends, late stages first, biggest first
-            late = [i for i in deals if stage[i] >= self.n_st - 2]
-            wait_left = e - now
-            if late and wait_left < self.lag + 1:
+        left = e - now
+        if self.rules["timing"] and d > 0 and deals and left <= self.b.pull_weeks + 1e-9:
+            first = self.n_st - 2                 # the customer is near a decision: proposal on
+            late = [i for i in desk if stage[i] >= first and self.rem_desk[stage[i]] > left]
+            late += [i for i in waiting if stage[i] >= first and self.rem_wait[stage[i]] > left]
+            late = [i for i in late if i not in self.discount]
+            if late:
                 next_m = self._next_marginal(r, k)
                 mean, sd, _ = self._forecast(r, w, factor, pipe)
                 for i in sorted(late, key=lambda i: -self.values[i]):

@@ -45,6 +45,7 @@ class SimResult:
         if policy is not None and policy.discount:
             idx = np.fromiter(policy.discount, dtype=np.int64)
             disc[idx] = np.fromiter(policy.discount.values(), dtype=float)
+            disc[raw["outcome"] != 1] = 0.0     # a pulled deal the customer still turned down: no discount
         self._discount = disc
         self._booked = world.values * (1 - disc)     # what a won deal brings in, after any discount
 
@@ -100,7 +101,9 @@ class SimResult:
     @cached_property
     def rep_weeks(self) -> pd.DataFrame:
         """One row per rep and week: ``rep, week, hours_available, hours_worked, utilization,
-        deals_touched, won, revenue``."""
+        deals_touched, won, revenue, effort`` (hours available ÷ the rep's normal hours) and
+        ``outlook`` (when reps respond to a plan: the rep's forecast attainment for the period at the
+        week's start, what its effort answered to; NaN otherwise)."""
         sc = self.scenario
         n_reps, horizon = len(sc.team.reps), sc.horizon_weeks
         raw = self._raw
@@ -137,6 +140,8 @@ class SimResult:
             "utilization": util.ravel(), "deals_touched": touched.ravel(),
             "won": won.ravel(), "revenue": rev.ravel(),
             "effort": (avail / base).ravel(),
+            "outlook": (self.policy.outlook.ravel() if self.policy is not None
+                        else np.full(n_reps * horizon, np.nan)),
         })
 
     def weekly(self) -> pd.DataFrame:

@@ -1,0 +1,195 @@
+"""What-if: one seeded world replayed through several pay plans (or behaviours), side by side.
+
+The same seed draws the same leads, deal values, fates and skills for every plan (common random
+numbers, :mod:`simlib.rng`), so what differs between the columns is what the plan made reps do:
+their hours, which deals they pulled in at a discount and which they pushed (COURSE.md §3).
+
+    >>> from simlib.whatif import compare_plans
+    >>> cmp = compare_plans("scenarios/pay/behaviour_base.yaml",
+    ...                     {"linear": "scenarios/plans/linear.yaml",
+    ...                      "2/3/4 %": "scenarios/plans/s1_tiered_2_3_4.yaml"}, seed=3, horizon_weeks=26)
+    >>> list(cmp.summary.index)
+    ['linear', '2/3/4 %']
+    >>> {"revenue", "pay_cost_ratio", "period_end_share", "quota_reached_share"} <= set(cmp.summary.columns)
+    True
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .incentives import CompPlan
+from .results import SimResult, simulate
+from .rng import replication_seeds
+from .scenario import Scenario, ScenarioError, load_scenario
+from .schema import Issue
+
+__all__ = ["PlanComparison", "compare_plans", "period_end_share", "plan_cost", "with_plan"]
+
+#: what-if runs answer while a trainee waits: at most this many replications per plan
+MAX_WHATIF_REPLICATIONS = 200
+
+PlanLike = CompPlan | Mapping | str | Path
+
+
+def _plan(plan: PlanLike) -> CompPlan:
+    if isinstance(plan, CompPlan):
+        return plan
+    if isinstance(plan, (str, Path)):
+        return CompPlan.from_yaml(plan)
+    return CompPlan.from_dict(dict(plan))
+
+
+def with_plan(scenario: Scenario | Mapping | str | Path, plan: PlanLike | None = None, *,
+              behaviour: str | Mapping | None = None, **changes: Any) -> Scenario:
+    """``scenario`` with another pay plan, behaviour preset (``"no_gaming"``, ``"rational"``,
+    ``"myopic"``) or behaviour mapping, and any top-level changes (``horizon_weeks=26``), validated.
+
+        >>> sc = with_plan("scenarios/pay/behaviour_base.yaml", "scenarios/plans/linear.yaml",
+        ...                behaviour="myopic")
+        >>> sc.behaviour.preset, sc.incentives.commission.tiers[0].rate
+        ('myopic', 0.03)
+    """
+    sc = load_scenario(scenario)
+    data = sc.to_dict()
+    if plan is not None:
+        data["incentives"] = _plan(plan).to_dict()
+    if behaviour is not None:
+        if isinstance(behaviour, str):
+            keep = {k: v for k, v in data.get("behaviour", {}).items()
+                    if k in ("discount_authority", "push_weeks")}
+            data["behaviour"] = {"preset": behaviour, **keep}
+        else:
+            data["behaviour"] = dict(behaviour)
+    data.update(changes)
+    return load_scenario(data)
+
+
+def period_end_share(result: SimResult, weeks: int = 2, by: str = "won") -> float:
+    """Share of the deals won (``by="won"``) or of revenue (``by="revenue"``) booked in the last
+    ``weeks`` weeks of each full plan period: the bunching measure of Oyer (1998) and Larkin (2014).
+    With closes spread evenly over a 13-week quarter it is 2/13 ≈ 0.154."""
+    plan = result.scenario.incentives
+    from .behaviour import period_bounds
+    bounds = period_bounds(plan.period if plan is not None else "quarter", result.scenario.horizon_weeks)
+    full = max(e - a for a, e in bounds)
+    deals = result.deals
+    won = deals[deals.outcome == "won"]
+    week = (won.closed_week - 1).astype(int).to_numpy()
+    keep = np.zeros(len(won), bool)
+    last = np.zeros(len(won), bool)
+    for a, e in bounds:
+        if e - a < full:
+            continue
+        inside = (week >= a) & (week < e)
+        keep |= inside
+        last |= inside & (week >= e - weeks)
+    if not keep.any():
+        return math.nan
+    if by == "won":
+        return float(last.sum() / keep.sum())
+    v = won.value.to_numpy()
+    return float(v[last].sum() / v[keep].sum())
+
+
+def _row(res: SimResult) -> dict:
+    s = res.summary()
+    pay = res.pay()
+    full = pay[pay.weeks == pay.weeks.max()]
+    att = full.attainment.to_numpy()
+    deals = res.deals
+    won = deals[deals.outcome == "won"]
+    return {
+        "revenue": s["revenue"], "won": s["won"],
+        "pay_total": s["pay_total"], "pay_variable": s["pay_variable"], "pay_cost_ratio": s["pay_cost_ratio"],
+        "quota_reached_share": s["quota_reached_share"], "attainment_median": s["attainment_median"],
+        "attainment_p10": float(np.quantile(att, 0.1)) if len(att) else math.nan,
+        "attainment_p90": float(np.quantile(att, 0.9)) if len(att) else math.nan,
+        "effort_mean": float(res.rep_weeks.effort.mean()),
+        "period_end_share": period_end_share(res),
+        "discounted_share": float((won.discount > 0).mean()) if len(won) else math.nan,
+        "pulled": s["pulled"], "pushed": s["pushed"],
+    }
+
+
+class PlanComparison:
+    """The result of :func:`compare_plans`.
+
+    Attributes:
+        summary: one row per plan (index: the plan's label), means over replications.
+        runs: one row per plan and replication (``plan, replication, seed`` + the summary columns).
+        pay: one row per plan, replication, rep and period (:meth:`SimResult.pay`).
+        closes: won deals by week within the period, per plan (summed over replications).
+        results: the :class:`SimResult` of the first replication of each plan.
+    """
+
+    def __init__(self, runs: pd.DataFrame, pay: pd.DataFrame, closes: pd.DataFrame,
+                 results: dict[str, SimResult]):
+        self.runs, self.pay, self.closes, self.results = runs, pay, closes, results
+        cols = [c for c in runs.columns if c not in ("plan", "replication", "seed")]
+        self.summary = runs.groupby("plan", sort=False)[cols].mean()
+
+    def __repr__(self) -> str:
+        return f"PlanComparison({list(self.summary.index)}, replications={self.runs.replication.max()})"
+
+
+def compare_plans(scenario: Scenario | Mapping | str | Path, plans: Mapping[str, PlanLike | Scenario],
+                  seed: int | None = 0, replications: int = 1, *, behaviour: str | Mapping | None = None,
+                  progress: Callable[[int, int], None] | None = None, **changes: Any) -> PlanComparison:
+    """Replay the same seeded worlds through each plan of ``plans`` (label → plan, or → a whole
+    scenario for comparing behaviours or targets) and collect pay cost, revenue and attainment.
+
+    Replication ``i`` uses the same seed for every plan, so the columns differ only by what the plan
+    changes. ``progress(done, total)`` is called after each run (an app's progress bar).
+    """
+    if not plans:
+        raise ScenarioError([Issue("plans", "missing")])
+    if isinstance(replications, bool) or not 1 <= int(replications) <= MAX_WHATIF_REPLICATIONS:
+        raise ScenarioError([Issue("replications", "replications",
+                                   {"max": MAX_WHATIF_REPLICATIONS, "input": replications})])
+    scen = {}
+    for label, plan in plans.items():
+        if isinstance(plan, Scenario):
+            scen[label] = with_plan(plan, behaviour=behaviour, **changes)
+        else:
+            scen[label] = with_plan(scenario, plan, behaviour=behaviour, **changes)
+        if scen[label].incentives is None:
+            raise ScenarioError([Issue(f"plans.{label}", "missing")])
+    seeds = replication_seeds(seed, int(replications)) if replications > 1 else [seed]
+    rows, pays, closes, first = [], [], [], {}
+    total, done = len(scen) * len(seeds), 0
+    for k, s in enumerate(seeds):
+        for label, sc in scen.items():
+            res = simulate(sc, seed=s)
+            if k == 0:
+                first[label] = res
+            rows.append({"plan": label, "replication": k + 1, "seed": s} | _row(res))
+            pays.append(res.pay().assign(plan=label, replication=k + 1))
+            closes.append(res.closes_by_period_week().assign(plan=label))
+            done += 1
+            if progress:
+                progress(done, total)
+    cl = pd.concat(closes, ignore_index=True).groupby(["plan", "week_in_period"], sort=False).sum().reset_index()
+    pay = pd.concat(pays, ignore_index=True)
+    pay = pay[["plan", "replication", *[c for c in pay.columns if c not in ("plan", "replication")]]]
+    return PlanComparison(pd.DataFrame(rows), pay, cl, first)
+
+
+def plan_cost(scenario: Scenario | Mapping | str | Path, plan: PlanLike | None = None, *,
+              replications: int = 20, seed: int | None = 0, behaviour: str | Mapping | None = None,
+              **changes: Any) -> dict:
+    """The cost of a plan under a scenario: mean variable pay ÷ revenue over ``replications`` seeded
+    runs, with a 95 % interval of the mean, and the mean pay, revenue and share of reps at quota."""
+    sc = with_plan(scenario, plan, behaviour=behaviour, **changes)
+    runs = compare_plans(sc, {"plan": sc}, seed=seed, replications=replications).runs
+    ratio = runs.pay_cost_ratio.to_numpy()
+    half = 1.96 * ratio.std(ddof=1) / math.sqrt(len(ratio)) if len(ratio) > 1 else math.nan
+    return {"pay_cost_ratio": float(ratio.mean()), "ci_low": float(ratio.mean() - half),
+            "ci_high": float(ratio.mean() + half), "pay_variable": float(runs.pay_variable.mean()),
+            "pay_total": float(runs.pay_total.mean()), "revenue": float(runs.revenue.mean()),
+            "quota_reached_share": float(runs.quota_reached_share.mean()), "replications": len(runs)}
