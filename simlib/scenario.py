@@ -251,7 +251,21 @@ def load_scenario(source: str | Path | dict | Scenario) -> Scenario:
             data = parse_yaml(text)
     else:
         data = source
+    if isinstance(data, dict) and isinstance(data.get("incentives"), str):
+        data = dict(data, incentives=_plan_file(data["incentives"], origin))
     return validate_model(Scenario, data, origin)
+
+
+def _plan_file(ref: str, origin: str | None) -> Any:
+    """``incentives: plans/s1_tiered_2_3_4.yaml`` — a plan kept in its own file, looked up beside the
+    scenario, then under ``scenarios/`` (so one plan file serves many scenarios)."""
+    here = Path(origin).parent if origin else Path.cwd()
+    root = Path(__file__).resolve().parents[1] / "scenarios"
+    for base in (here, root, Path.cwd()):
+        path = base / ref
+        if path.is_file() and path.suffix in (".yaml", ".yml"):
+            return parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    raise ScenarioError([Issue("incentives", "plan_file_not_found", {"file": ref})])
 
 
 _INDEX = re.compile(r"\[(\d+)\]")

@@ -1,0 +1,65 @@
+"""The decks' plans as scenarios (COURSE.md §3): each loads, names its plan file, pays every rep."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import simlib
+from simlib.incentives import CompPlan
+from simlib.whatif import compare_plans, with_plan
+
+ROOT = Path(__file__).resolve().parents[1]
+PAY = sorted((ROOT / "scenarios" / "pay").glob("*.yaml"))
+DECK = {"s1_coefficient_table": "quarter", "s1_tiered_2_3_4": "quarter", "s3_tiers": "month"}
+
+
+def test_every_deck_plan_has_a_scenario():
+    assert set(DECK) <= {p.stem for p in PAY}
+
+
+@pytest.mark.parametrize("path", PAY, ids=lambda p: p.stem)
+def test_pay_scenario_runs_and_pays_every_rep(path):
+    sc = simlib.load_scenario(path)
+    assert sc.incentives is not None and sc.behaviour.preset == "rational"
+    if path.stem in DECK:
+        assert sc.incentives == CompPlan.from_yaml(ROOT / "scenarios" / "plans" / f"{path.stem}.yaml")
+        assert sc.incentives.period == DECK[path.stem]
+    res = simlib.simulate(with_plan(sc, horizon_weeks=26), seed=1)
+    pay = res.pay()
+    assert set(pay.rep) == {r.name for r in sc.team.reps}
+    assert (pay.total >= sc.incentives.base_pay).all()
+    assert 0 < res.summary()["pay_cost_ratio"] < 0.2
+
+
+def test_a_plan_file_that_is_missing_is_named_in_the_readers_language(tmp_path):
+    text = (ROOT / "scenarios" / "pay" / "s1_tiered_2_3_4.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("plans/s1_tiered_2_3_4.yaml", "plans/s1_tierd.yaml"), encoding="utf-8")
+    with pytest.raises(simlib.ScenarioError) as err:
+        simlib.load_scenario(bad)
+    zh = err.value.message("zh-Hant")
+    assert "plans/s1_tierd.yaml" in zh and "找不到薪酬方案檔" in zh and zh.startswith("incentives")
+    assert err.value.paths == ["incentives"]
+
+
+def test_a_plan_file_beside_the_scenario_is_found(tmp_path):
+    plan = tmp_path / "my_plan.yaml"
+    plan.write_text("period: quarter\ncommission: {tiers: [{from: 0, rate: 0.05}]}\n", encoding="utf-8")
+    sc = (ROOT / "scenarios" / "pay" / "s1_tiered_2_3_4.yaml").read_text(encoding="utf-8")
+    own = tmp_path / "own.yaml"
+    own.write_text(sc.replace("plans/s1_tiered_2_3_4.yaml", "my_plan.yaml"), encoding="utf-8")
+    assert simlib.load_scenario(own).incentives.commission.tiers[0].rate == 0.05
+
+
+def test_s1_tiers_read_marginal_or_retroactive_cost_differently():
+    """COURSE.md §3: the deck does not say whether 2 %/3 %/4 % are marginal or retroactive; on one
+    seeded world the retroactive reading pays more for the same sales."""
+    sc = simlib.load_scenario(ROOT / "scenarios" / "pay" / "s1_tiered_2_3_4.yaml")
+    retro = sc.incentives.to_dict()
+    retro["commission"]["mode"] = "retroactive"
+    cmp = compare_plans(sc, {"marginal": sc.incentives, "retroactive": retro}, seed=2,
+                        behaviour="no_gaming", horizon_weeks=26)
+    s = cmp.summary
+    assert s.loc["retroactive", "revenue"] == s.loc["marginal", "revenue"]
+    assert s.loc["retroactive", "pay_variable"] > s.loc["marginal", "pay_variable"]
