@@ -132,6 +132,22 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
     visits: list[float] = []     # (deal, stage, ready, start, end) for each finished visit, flat
     current: list = [None] * n_reps
     waiting: list[set] | None = [set() for _ in range(n_reps)] if policy is not None else None
+    # with a policy, each rep splits its week between prospecting (new leads, stage 0) and advancing
+    # deals: ``prospect[r]`` is the share of the week's hours it gives new leads while deals wait
+    split = policy is not None
+    leads_q: list[deque] = [deque() for _ in range(n_reps)]
+    prospect: list = [None] * n_reps   # None: the scenario's work order; else (share, more)
+
+    def take_lead(r: int, q, lq, spent: float, cap: float) -> bool:
+        """Whether rep r, with deals and new leads waiting, takes a new lead next."""
+        base = fifo and ready_at[lq[0]] <= ready_at[q[0]]   # the scenario's work order
+        p = prospect[r]
+        if p is None:
+            return base
+        share, more = p
+        under = spent < share * cap
+        return under if more else (under and base)
+    lead_hours = [[0.0] * horizon for _ in range(n_reps)]
     rushed: set[int] = set()       # deals a rep pulled in: the customer no longer takes its time
 
     env = simpy.Environment()
@@ -157,6 +173,11 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
 
     def push(r: int, i: int, t: float) -> None:
         ready_at[i] = t
+        if split and stage[i] == 0:        # a rep that plans its week keeps new leads apart
+            leads_q[r].append(i)
+            if least:
+                load[r] += work[0]
+            return
         if fifo:
             queues[r].append(i)
         else:
@@ -196,6 +217,8 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
 
     def rep_process(r: int):
         q = queues[r]
+        lq = leads_q[r]
+        lh = lead_hours[r]
         row = cap_rows[r]
         hrs = hours[r]
         cc = const_cap[r]
@@ -207,7 +230,7 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
             j = nxt[r]
             if j < m and ready0[pend[j]] <= now:
                 pull(r, now)
-            while not q:
+            while not q and not lq:
                 j = nxt[r]
                 upcoming = ready0[pend[j]] if j < m else math.inf
                 if simple:
@@ -231,7 +254,11 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
                 yield timeout(w - now)
                 now = env.now
                 continue
-            i = q.popleft() if fifo else heapq.heappop(q)[3]
+            if lq and (not q or take_lead(r, q, lq, lh[int(now)], row[int(now)])):
+                i = lq.popleft()
+                lh[int(now)] += work[0]
+            else:
+                i = q.popleft() if fifo else heapq.heappop(q)[3]
             k = stage[i]
             h = work[k]
             start = now
@@ -432,7 +459,7 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
                 if current[r] is not None:
                     desk.append(current[r][0])
                 # deals waiting on the customer are the rep's too
-                cap_rows[r][w], pulls = policy.begin_week(w, r, desk, sorted(waiting[r]), stage, now)
+                cap_rows[r][w], pulls, prospect[r] = policy.begin_week(w, r, desk, sorted(waiting[r]), stage, now)
                 if least:
                     inv_cap[r] = 1.0 / cap_rows[r][w] if cap_rows[r][w] > 0 else 1e9
                 for i in pulls:
@@ -465,6 +492,7 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
         "hours": np.asarray(hours, dtype=float), "caps": np.asarray(cap_rows, dtype=float),
         "visits": (v[:, 0].astype(np.int64), v[:, 1].astype(np.int64), v[:, 2], v[:, 3], v[:, 4]),
         "pushed": np.asarray(pushed, dtype=bool), "skills": np.asarray(skills, dtype=float),
+        "lead_hours": np.asarray(lead_hours, dtype=float) if split else None,
     }
 
 

@@ -98,6 +98,8 @@ class PlanPolicy:
         reach = np.hstack([np.ones((n_reps, 1)), np.cumprod(conv, axis=1)])   # P(reach stage k)
         self.p_win_from = np.cumprod(conv[:, ::-1], axis=1)[:, ::-1]         # P(win | at stage k)
         hours_per_lead = (reach[:, :-1] * work).sum(axis=1)
+        # the share of a rep's hours new leads take in steady state: its normal prospecting share
+        self.lead_share = float(np.mean(np.where(hours_per_lead > 0, work[0] / hours_per_lead, 1.0)))
         dv = sc.funnel.deal_value
         self.mean_value, self.cv = dv.mean, dv.cv
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -123,6 +125,7 @@ class PlanPolicy:
         self.n_st = len(sc.funnel.stages)
         self.booked = np.zeros((n_reps, len(self.periods) + 1))
         self.effort = np.ones((n_reps, self.horizon))
+        self.prospect = np.ones((n_reps, self.horizon))    # value of prospecting ÷ advancing, per week
         self.outlook = np.full((n_reps, self.horizon), np.nan)   # forecast attainment at each week's start
         self.discount = {}                                       # deal -> discount given to pull it in
         self.pushed: set[int] = set()
@@ -167,8 +170,9 @@ class PlanPolicy:
 
     # -- engine hooks ---------------------------------------------------------------------------
     def begin_week(self, w: int, r: int, desk: list[int], waiting: list[int], stage: list[int],
-                   now: float) -> tuple[float, list[int]]:
-        """Hours for rep ``r`` in week ``w``, and the deals it pulls into this period at a discount.
+                   now: float) -> tuple[float, list[int], tuple[float, bool] | None]:
+        """Hours for rep ``r`` in week ``w``, the deals it pulls into this period at a discount, and
+        the share of its hours it gives new leads (prospecting) while deals wait to be advanced.
 
         ``desk`` are the rep's open deals ready for work, ``waiting`` those waiting on the customer.
         Effort follows the marginal pay of the output an hour makes. A rational rep knows that output
@@ -183,12 +187,24 @@ class PlanPolicy:
         mean, sd, _ = self._forecast(r, w, 1.0, pipe)
         q = self.quota[r]
         self.outlook[r, w] = mean / q if q > 0 else np.nan
-        m = float(self.curve.marginal(mean, sd, q))
+        m_now = float(self.curve.marginal(mean, sd, q))
+        here = min(1.0, max(0.0, e - now - self.lag + 0.5))   # share of a new lead's output landing now
+        m_next = self._next_marginal(r, k) if here < 1.0 else m_now
+        m = m_now
         if self.rules["push"]:            # rational: the hour's output may land next period
-            here = min(1.0, max(0.0, e - now - self.lag + 0.5))
-            if here < 1.0:
-                m = here * m + (1.0 - here) * self._next_marginal(r, k)
+            m = here * m_now + (1.0 - here) * m_next
         factor = effort_factor(m, self.ref[r], self.b)
+        # prospecting against advancing: an hour on a new lead pays when that lead closes (this period
+        # or, late in it, the next), an hour on a deal in progress pays this period. A myopic rep
+        # counts only this period's pay, so it stops prospecting as the end nears.
+        v_lead = here * m_now + (1.0 - here) * (m_next if self.rules["push"] else 0.0)
+        v_deal = m_now
+        ratio = v_lead / v_deal if v_deal > 1e-12 else (2.0 if v_lead > 0 else 1.0)
+        ratio = min(2.0, max(0.0, ratio))
+        # ``None`` keeps the scenario's work order (a linear plan changes nothing); otherwise a cap on
+        # prospecting hours while deals wait (ratio < 1) or hours kept for it first (ratio > 1)
+        prospect = None if abs(ratio - 1.0) < 0.05 else (min(1.0, self.lead_share * ratio), ratio > 1.0)
+        self.prospect[r, w] = ratio
         self.effort[r, w] = factor
         pulls: list[int] = []
         d = self.b.discount_authority
@@ -208,7 +224,7 @@ class PlanPolicy:
                         pulls.append(i)
                         self.discount[i] = d
                         mean += x * (1 - d)
-        return self.base[r] * factor, pulls
+        return self.base[r] * factor, pulls, prospect
 
     def on_win(self, i: int, r: int, now: float) -> float:
         """When deal ``i``, just won by rep ``r``, is booked: now, or pushed to the next period."""

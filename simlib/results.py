@@ -101,7 +101,8 @@ class SimResult:
     @cached_property
     def rep_weeks(self) -> pd.DataFrame:
         """One row per rep and week: ``rep, week, hours_available, hours_worked, utilization,
-        deals_touched, won, revenue, effort`` (hours available ÷ the rep's normal hours) and
+        deals_touched, won, revenue, effort`` (hours available ÷ the rep's normal hours),
+        ``prospecting_hours`` (hours begun on new leads, when reps plan their week) and
         ``outlook`` (when reps respond to a plan: the rep's forecast attainment for the period at the
         week's start, what its effort answered to; NaN otherwise)."""
         sc = self.scenario
@@ -142,6 +143,8 @@ class SimResult:
             "effort": (avail / base).ravel(),
             "outlook": (self.policy.outlook.ravel() if self.policy is not None
                         else np.full(n_reps * horizon, np.nan)),
+            "prospecting_hours": (raw["lead_hours"].ravel() if raw.get("lead_hours") is not None
+                                  else np.full(n_reps * horizon, np.nan)),
         })
 
     def weekly(self) -> pd.DataFrame:
