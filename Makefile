@@ -51,7 +51,7 @@ test: install system-deps
 	$(MAKE) --no-print-directory test-unit test-notebooks test-browser test-acceptance
 
 test-unit: install
-	$(PY) -m pytest tests simlib -m "not browser" --ignore=tests/browser --ignore=tests/test_notebooks.py -q
+	$(PY) -m pytest tests simlib -m "not browser" --ignore=tests/browser --ignore=tests/test_notebooks.py -q -n 2 --dist loadfile
 
 test-notebooks: install
 	@if [ -f tests/test_notebooks.py ]; then $(PY) -m pytest tests/test_notebooks.py -q; fi
