@@ -5,18 +5,20 @@ Only this package imports ipywidgets; the core modules never do. Notebooks stay 
     from simlib.ui.funnel_lab import FunnelLab
     FunnelLab.from_query("../scenarios/funnel_basics.yaml").show()
 
-Modules: :mod:`~simlib.ui.controls` (slider declarations, ranges from the scenario schema),
-:mod:`~simlib.ui.lang` (``?lang=`` and the language switch), :mod:`~simlib.ui.figures` (how a figure is
-redrawn), :mod:`~simlib.ui.funnel_lab` (Funnel Lab), :mod:`~simlib.ui.hub` (the landing page).
+Modules: :mod:`~simlib.ui.base` (what every app shares: header, language switch, guarded callbacks,
+messages, downloads), :mod:`~simlib.ui.controls` (slider declarations, ranges from the scenario
+schema), :mod:`~simlib.ui.lang` (``?lang=`` and the language switch), :mod:`~simlib.ui.figures` (how a
+figure is redrawn), the apps :mod:`~simlib.ui.funnel_lab` (Funnel Lab), :mod:`~simlib.ui.target_setting`
+(Target Setting), :mod:`~simlib.ui.pay_lab` (Pay Plan Lab), and :mod:`~simlib.ui.hub` (the landing page).
 """
-__all__ = ["FunnelLab", "Hub"]
+import importlib
+
+__all__ = ["FunnelLab", "Hub", "PayLab", "TargetSetting"]
+
+_HOME = {"FunnelLab": "funnel_lab", "Hub": "hub", "PayLab": "pay_lab", "TargetSetting": "target_setting"}
 
 
 def __getattr__(name: str):
-    if name == "FunnelLab":
-        from .funnel_lab import FunnelLab
-        return FunnelLab
-    if name == "Hub":
-        from .hub import Hub
-        return Hub
+    if name in _HOME:       # imported on first use: an app's module pulls in plotly and the widgets
+        return getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
     raise AttributeError(name)

@@ -21,55 +21,33 @@ the page's language in the message area, anything else as a short localised noti
 """
 from __future__ import annotations
 
-import base64
-import functools
 import html
-import logging
 import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
 
 import ipywidgets as W
 
 from .. import bottleneck, expected, hours_per_win, required_leads, simulate, viz
-from ..i18n import normalize_lang, t
+from ..i18n import t
 from ..results import SimResult
 from ..scenario import Scenario, ScenarioError, load_scenario
 from . import controls as C
-from .figures import DEFAULT_RENDERER, FigureView, Renderer, make_view
-from .lang import LanguageSwitch, lang_from_query, query_string
+from .base import AppBase, card, csv_link, data_link, fmt_count, fmt_money, fmt_pct, guarded, row
+from .figures import DEFAULT_RENDERER, Renderer, make_view
 
 __all__ = ["DEFAULT_SCENARIO", "FunnelLab", "bottleneck_sentence"]
 
-log = logging.getLogger(__name__)
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "funnel_basics.yaml"
 FIGURES: dict[str, Callable[[SimResult, str], Any]] = {
     "funnel": viz.funnel_figure, "weekly": viz.weekly_figure, "utilization": viz.utilization_figure,
 }
 
-CSS = """<style>
-.sdw-app { font-family: "Noto Sans CJK TC", "Noto Sans CJK SC", system-ui, sans-serif; }
-.sdw-app h2.sdw-title { margin: 0.2em 0 0.1em 0; font-size: 1.6em; }
-.sdw-app h4 { margin: 0.8em 0 0.2em 0; font-size: 1.05em; }
-.sdw-app .sdw-muted { color: #555; }
-.sdw-app .sdw-stage { font-weight: 600; margin: 0.6em 0 0 0; }
-.sdw-app .sdw-error { background: #fdecea; color: #8a1c12; border: 1px solid #f5c2bd;
-  border-radius: 4px; padding: 0.5em 0.8em; margin: 0.3em 0; white-space: pre-line; }
-.sdw-app table.sdw-table { border-collapse: collapse; margin: 0.2em 0 0.4em 0; }
-.sdw-app table.sdw-table th, .sdw-app table.sdw-table td { padding: 0.25em 0.8em;
-  border-bottom: 1px solid #e3e3e3; text-align: right; }
-.sdw-app table.sdw-table th:first-child { text-align: left; }
-.sdw-app .sdw-bottleneck { background: #f3f7fb; border-left: 4px solid #1f6fb2; padding: 0.5em 0.8em; }
-.sdw-app .sdw-links a { margin-right: 1.2em; }
-</style>"""
-
 
 # -- text helpers -------------------------------------------------------------------------------------
-def _count(v: float, digits: int = 0) -> str:
-    return "—" if v is None or not math.isfinite(v) else f"{v:,.{digits}f}"
+_count, _pct = fmt_count, fmt_pct
 
 
 def _ceil(v: float) -> str:
@@ -77,12 +55,8 @@ def _ceil(v: float) -> str:
     return "—" if v is None or not math.isfinite(v) else f"{math.ceil(v - 1e-9):,}"
 
 
-def _pct(v: float, digits: int = 0) -> str:
-    return "—" if v is None or not math.isfinite(v) else f"{v:.{digits}%}"
-
-
 def _money(v: float, lang: str) -> str:
-    return "—" if not math.isfinite(v) else t("ui.unit.yuan", lang, value=f"{v:,.0f}")
+    return fmt_money(v, lang)
 
 
 def bottleneck_sentence(sc: Scenario, summary: dict, lang: str) -> str:
@@ -109,33 +83,7 @@ def bottleneck_sentence(sc: Scenario, summary: dict, lang: str) -> str:
              conversion=_pct(b["conversion"]))
 
 
-def _guarded(area: str):
-    """Run a callback so that nothing escapes: errors go to the message area, in the page's language."""
-    def deco(fn):
-        @functools.wraps(fn)
-        def wrapper(self: FunnelLab, *args, **kwargs):
-            try:
-                fn(self, *args, **kwargs)
-            except ScenarioError as exc:
-                self._errors[area] = exc
-            except Exception as exc:
-                log.info("Funnel Lab: %s failed", fn.__name__, exc_info=True)
-                self.last_exception = exc
-                self._errors[area] = exc
-            else:
-                self._errors[area] = None
-            self._render_message()
-        return wrapper
-    return deco
-
-
-def _data_link(text: str, filename: str, mime: str, content: str, kind: str) -> str:
-    payload = base64.b64encode(content.encode("utf-8")).decode("ascii")
-    return (f'<a class="sdw-download" data-kind="{kind}" download="{html.escape(filename)}" '
-            f'href="data:{mime};charset=utf-8;base64,{payload}">⬇ {html.escape(text)}</a>')
-
-
-class FunnelLab:
+class FunnelLab(AppBase):
     """The Funnel Lab app: widgets, the current scenario and result, and the callbacks between them.
 
     Args:
@@ -150,75 +98,33 @@ class FunnelLab:
         scenario, result: what the page shows now (the last valid run).
         figures: ``{"funnel" | "weekly" | "utilization": FigureView}``; ``view.figure`` is the plotly figure.
         root: the top widget.
+
+    The page frame (title, language switch, message area, guarded callbacks, ``from_query``, ``show``)
+    comes from :class:`~simlib.ui.base.AppBase`.
     """
+
+    KEY = "funnel_lab"
 
     def __init__(self, scenario: Scenario | dict | str | Path | None = None, lang: str = "zh-Hant", *,
                  seed: int = 7, target_won: int | None = None, renderer: Renderer = DEFAULT_RENDERER):
-        self.lang = normalize_lang(lang)
         self.base = load_scenario(scenario if scenario is not None else DEFAULT_SCENARIO)
+        super().__init__(lang)
         self.scenario: Scenario = self.base
         self.result: SimResult | None = None
-        self.last_exception: Exception | None = None
-        self._errors: dict[str, Exception | None] = {}
-        self._relabelers: list[Callable[[str], None]] = []
         self.controls: dict[str, W.Widget] = {}
         if target_won is None:
             target_won = max(1, round(expected(self.base)["won"]))
         self._build(seed, int(target_won), renderer)
         self.run()
 
-    @classmethod
-    def from_query(cls, scenario: Scenario | dict | str | Path | None = None, **kwargs) -> FunnelLab:
-        """The app in the language the page's URL asks for (``?lang=en``), zh-Hant by default.
-
-        ``?renderer=output`` picks the other way of redrawing figures (for benchmarks).
-        """
-        query = query_string()
-        renderer = parse_qs(query).get("renderer", [None])[-1]
-        if renderer in ("widget", "output"):
-            kwargs.setdefault("renderer", renderer)
-        return cls(scenario, lang=lang_from_query(query), **kwargs)
-
-    def show(self) -> None:
-        """Display the app (the notebook's one output)."""
-        from IPython.display import display
-        for view in self.figures.values():
-            view.sync()
-        display(self.root)
-
-    def _ipython_display_(self) -> None:
-        self.show()
-
     # -- building -------------------------------------------------------------------------------------
-    def _text(self, key: str, tag: str = "h4", cls: str = "", **params) -> W.HTML:
-        """An HTML widget showing catalog ``key`` in ``tag``, relabelled when the language changes."""
-        w = W.HTML()
-        attr = f' class="{cls}"' if cls else ""
-
-        def relabel(lang: str) -> None:
-            w.value = f"<{tag}{attr}>{html.escape(t(key, lang, **params))}</{tag}>"
-        relabel(self.lang)
-        self._relabelers.append(relabel)
-        return w
-
     def _slider(self, control: C.Control, value: float, path: str | None = None, **params) -> W.Widget:
         w = C.build_slider(control, value, self.lang, **params)
         self.controls[path or control.path_for(**params)] = w
-
-        def relabel(lang: str) -> None:
-            w.description = t(control.label, lang, **params)
-        self._relabelers.append(relabel)
-        return w
+        return self._label(w, control.label, **params)
 
     def _build(self, seed: int, target_won: int, renderer: Renderer) -> None:
         sc = self.base
-        self.switch = LanguageSwitch(self.lang, self.set_language)
-        self._relabelers.append(self.switch.relabel)
-        title = self._text("app.funnel_lab.title", "h2", "sdw-title")
-        self._intro = W.HTML()
-        self._relabelers.append(self._render_intro)
-        self.message = W.HTML(layout=W.Layout(width="100%"))
-        self.message.add_class("sdw-message")
 
         # controls column
         col: list[W.Widget] = [self._text("ui.section.leads"), self._slider(C.LEADS, sc.leads.per_week),
@@ -228,8 +134,7 @@ class FunnelLab:
 
             def relabel(lang: str, head=head, stage=stage) -> None:
                 head.value = f'<div class="sdw-stage">{html.escape(stage.display(lang))}</div>'
-            relabel(self.lang)
-            self._relabelers.append(relabel)
+            self._relabel(relabel)
             col += [head, self._slider(C.STAGE_CONVERSION, stage.conversion, i=i),
                     self._slider(C.STAGE_WORK_HOURS, stage.work_hours, i=i)]
         col += [self._text("ui.section.team"),
@@ -248,24 +153,17 @@ class FunnelLab:
         self.headline.add_class("sdw-headline")
         self.bottleneck = W.HTML()
         self.bottleneck.add_class("sdw-bottleneck-box")
-        self.figures: dict[str, FigureView] = {name: make_view(name, renderer) for name in FIGURES}
+        self.figures = {name: make_view(name, renderer) for name in FIGURES}
         target = self._slider(C.TARGET_WON, target_won, path="target_won")
         target.observe(self._on_target, names="value")
         self.reverse = W.HTML()
         self.reverse.add_class("sdw-reverse")
         self.export_button = W.Button(icon="download", layout=W.Layout(width="auto"))
         self.export_button.add_class("sdw-export")
-        self._relabelers.append(lambda lang: setattr(self.export_button, "description",
-                                                     t("ui.export.prepare", lang)))
+        self._label(self.export_button, "ui.export.prepare")
         self.export_button.on_click(self._on_export)
         self.downloads = W.HTML()
         self.downloads.add_class("sdw-links")
-
-        def card(*children: W.Widget, basis: str = "440px") -> W.VBox:
-            return W.VBox(list(children), layout=W.Layout(flex=f"1 1 {basis}", min_width="0", margin="0 0.5em"))
-
-        def row(*children: W.Widget) -> W.Box:
-            return W.Box(list(children), layout=W.Layout(display="flex", flex_flow="row wrap", width="100%"))
 
         results = W.VBox([
             row(card(self._text("ui.section.headline"), self.headline),
@@ -275,14 +173,7 @@ class FunnelLab:
                 card(self._text("ui.section.reverse"), target, self.reverse)),
             row(card(self._text("ui.section.export"), W.HBox([self.export_button]), self.downloads)),
         ], layout=W.Layout(flex="1 1 auto", min_width="0"))
-        header = W.HBox([title, self.switch.widget],
-                        layout=W.Layout(justify_content="space-between", align_items="center", flex_flow="row wrap"))
-        self.root = W.VBox([W.HTML(CSS), header, self._intro, self.message,
-                            W.HBox([controls, results], layout=W.Layout(width="100%", align_items="flex-start"))],
-                           layout=W.Layout(width="100%"))
-        self.root.add_class("sdw-app")
-        for relabel in self._relabelers:
-            relabel(self.lang)
+        self._finish_page(W.HBox([controls, results], layout=W.Layout(width="100%", align_items="flex-start")))
 
     # -- the model: slider values -> scenario -> result -------------------------------------------------
     def changes(self) -> dict[str, Any]:
@@ -304,7 +195,7 @@ class FunnelLab:
     def seed(self) -> int:
         return int(self.controls["seed"].value)
 
-    @_guarded("run")
+    @guarded("run")
     def run(self) -> None:
         """Rebuild the scenario from the sliders, simulate it and redraw everything."""
         changes = self.changes()
@@ -319,22 +210,15 @@ class FunnelLab:
     def _on_target(self, change: dict) -> None:
         self._update_reverse()
 
-    @_guarded("reverse")
+    @guarded("reverse")
     def _update_reverse(self) -> None:
         self._render_reverse()
 
-    @_guarded("export")
+    @guarded("export")
     def _on_export(self, button: W.Button | None = None) -> None:
         self.prepare_downloads()
 
-    @_guarded("language")
-    def set_language(self, lang: str) -> None:
-        """Relabel every control, panel and figure in ``lang`` (from the switch, or directly)."""
-        self.lang = normalize_lang(lang)
-        if self.switch.value != self.lang:
-            self.switch.value = self.lang  # calls back here once more, harmlessly
-        for relabel in self._relabelers:
-            relabel(self.lang)
+    def _on_language(self) -> None:
         if self.result is not None:
             self._render_results()
 
@@ -406,27 +290,10 @@ class FunnelLab:
         """Fill the export panel with links: the deals and weekly tables as CSV, the scenario as YAML."""
         lang, res = self.lang, self.result
         stem = f"funnel_lab_seed{res.seed}"
-        bom = "\ufeff"  # so spreadsheet programs read the UTF-8 text as such
         links = [
-            _data_link(t("ui.export.deals_csv", lang), f"{stem}_deals.csv", "text/csv",
-                       bom + res.deals.to_csv(index=False), "deals"),
-            _data_link(t("ui.export.weekly_csv", lang), f"{stem}_weekly.csv", "text/csv",
-                       bom + res.weekly().to_csv(index=False), "weekly"),
-            _data_link(t("ui.export.scenario_yaml", lang), "funnel_lab_scenario.yaml", "application/x-yaml",
-                       self.scenario.to_yaml(), "scenario"),
+            csv_link(t("ui.export.deals_csv", lang), f"{stem}_deals.csv", res.deals, "deals"),
+            csv_link(t("ui.export.weekly_csv", lang), f"{stem}_weekly.csv", res.weekly(), "weekly"),
+            data_link(t("ui.export.scenario_yaml", lang), "funnel_lab_scenario.yaml", "application/x-yaml",
+                      self.scenario.to_yaml(), "scenario"),
         ]
         self.downloads.value = " ".join(links)
-
-    def error_text(self) -> str:
-        """The message area's text, in the page's language ('' when all is well)."""
-        msgs = []
-        for exc in self._errors.values():
-            if isinstance(exc, ScenarioError):
-                msgs.append(exc.message(self.lang))
-            elif exc is not None:
-                msgs.append(t("ui.error.unexpected", self.lang, kind=type(exc).__name__))
-        return "\n".join(msgs)
-
-    def _render_message(self) -> None:
-        text = self.error_text()
-        self.message.value = f'<div class="sdw-error" role="alert">{html.escape(text)}</div>' if text else ""

@@ -32,6 +32,8 @@ class App:
 
 APPS: tuple[App, ...] = (
     App("funnel_lab", "funnel_lab.ipynb"),
+    App("target_setting", "target_setting.ipynb"),
+    App("pay_lab", "pay_lab.ipynb"),
 )
 
 CSS = """<style>

@@ -1,0 +1,308 @@
+"""What every app of the workbook shares: the page frame, guarded callbacks, messages and downloads.
+
+An app subclasses :class:`AppBase`, names its catalog key (``app.<KEY>.title`` / ``.blurb``), builds its
+widgets and hands them to :meth:`AppBase._finish_page`::
+
+    class MyLab(AppBase):
+        KEY = "my_lab"
+
+        def __init__(self, lang="zh-Hant"):
+            super().__init__(lang)              # language switch, title, intro, message area
+            self.out = W.HTML()
+            self._finish_page(self.out)         # CSS + header + intro + message + body; relabels all
+            self.update()
+
+        @guarded("update")                      # nothing escapes: errors go to the message area
+        def update(self):
+            self.out.value = ...
+
+The page never shows a traceback: a :class:`simlib.ScenarioError` raised inside a guarded callback is
+shown in the page's language in ``.sdw-message [role=alert]``; anything else as a short localised
+notice (the exception is logged and kept in ``last_exception``). Downloads are ``data:`` links
+(``a.sdw-download[data-kind=...]``) built by :func:`data_link`, :func:`csv_link` and :func:`xlsx_link`.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import inspect
+import io
+import logging
+import math
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+from urllib.parse import parse_qs
+
+import ipywidgets as W
+import pandas as pd
+
+from ..i18n import normalize_lang, t
+from ..scenario import ScenarioError
+from ..viz import HEIGHT
+from .figures import FigureView
+from .lang import LanguageSwitch, lang_from_query, query_string
+
+__all__ = [
+    "CSS",
+    "CSS_RULES",
+    "XLSX_MIME",
+    "AppBase",
+    "card",
+    "csv_link",
+    "data_link",
+    "fmt_count",
+    "fmt_money",
+    "fmt_pct",
+    "guarded",
+    "row",
+    "xlsx_bytes",
+    "xlsx_link",
+]
+
+log = logging.getLogger(__name__)
+
+CSS_RULES = """
+.sdw-app { font-family: "Noto Sans CJK TC", "Noto Sans CJK SC", system-ui, sans-serif; }
+.sdw-app h2.sdw-title { margin: 0.2em 0 0.1em 0; font-size: 1.6em; }
+.sdw-app h4 { margin: 0.8em 0 0.2em 0; font-size: 1.05em; }
+.sdw-app .sdw-muted { color: #555; }
+.sdw-app .sdw-stage { font-weight: 600; margin: 0.6em 0 0 0; }
+.sdw-app .sdw-error { background: #fdecea; color: #8a1c12; border: 1px solid #f5c2bd;
+  border-radius: 4px; padding: 0.5em 0.8em; margin: 0.3em 0; white-space: pre-line; }
+.sdw-app table.sdw-table { border-collapse: collapse; margin: 0.2em 0 0.4em 0; }
+.sdw-app table.sdw-table th, .sdw-app table.sdw-table td { padding: 0.25em 0.8em;
+  border-bottom: 1px solid #e3e3e3; text-align: right; }
+.sdw-app table.sdw-table th:first-child { text-align: left; }
+.sdw-app .sdw-bottleneck { background: #f3f7fb; border-left: 4px solid #1f6fb2; padding: 0.5em 0.8em; }
+.sdw-app .sdw-links a { margin-right: 1.2em; }
+"""
+# An OutputFigure's plot is responsive: it takes the height of its box, which is otherwise 0 in Voilà.
+CSS_RULES += f".sdw-app .widget-output .jp-RenderedPlotly {{ height: {HEIGHT}px; }}\n"
+CSS = f"<style>{CSS_RULES}</style>"
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOM = "\ufeff"  # so spreadsheet programs read UTF-8 CSV as such
+
+
+# -- number formats -------------------------------------------------------------------------------------
+def fmt_count(v: float | None, digits: int = 0) -> str:
+    """``1,234`` (``—`` for None, NaN or ∞)."""
+    return "—" if v is None or not math.isfinite(v) else f"{v:,.{digits}f}"
+
+
+def fmt_pct(v: float | None, digits: int = 0) -> str:
+    """``12%`` (``—`` for None, NaN or ∞)."""
+    return "—" if v is None or not math.isfinite(v) else f"{v:.{digits}%}"
+
+
+def fmt_money(v: float | None, lang: str) -> str:
+    """An amount in yuan in the page's language (``¥1,234`` / ``1,234 元``)."""
+    return "—" if v is None or not math.isfinite(v) else t("ui.unit.yuan", lang, value=f"{v:,.0f}")
+
+
+# -- layout ----------------------------------------------------------------------------------------------
+def card(*children: W.Widget, basis: str = "440px") -> W.VBox:
+    """A column that grows from ``basis`` wide and wraps below its neighbours on narrow screens."""
+    return W.VBox(list(children), layout=W.Layout(flex=f"1 1 {basis}", min_width="0", margin="0 0.5em"))
+
+
+def row(*children: W.Widget) -> W.Box:
+    """Cards side by side, wrapping."""
+    return W.Box(list(children), layout=W.Layout(display="flex", flex_flow="row wrap", width="100%"))
+
+
+# -- guarded callbacks -----------------------------------------------------------------------------------
+def guarded(area: str):
+    """Run a method of an :class:`AppBase` so that nothing escapes it.
+
+    The outcome is recorded under ``area`` (one message per area: a later success clears it) and the
+    message area is redrawn: a ScenarioError in the page's language, anything else a short notice.
+    """
+    def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(self: AppBase, *args, **kwargs):
+            try:
+                fn(self, *args, **kwargs)
+            except ScenarioError as exc:
+                self._errors[area] = exc
+            except Exception as exc:
+                log.info("%s: %s failed", type(self).__name__, fn.__name__, exc_info=True)
+                self.last_exception = exc
+                self._errors[area] = exc
+            else:
+                self._errors[area] = None
+            self._render_message()
+        return wrapper
+    return deco
+
+
+# -- downloads -------------------------------------------------------------------------------------------
+def data_link(text: str, filename: str, mime: str, content: str | bytes, kind: str) -> str:
+    """A download link holding ``content`` in its ``data:`` URI (text is sent as UTF-8)."""
+    if isinstance(content, str):
+        payload, charset = content.encode("utf-8"), ";charset=utf-8"
+    else:
+        payload, charset = bytes(content), ""
+    b64 = base64.b64encode(payload).decode("ascii")
+    return (f'<a class="sdw-download" data-kind="{html.escape(kind)}" download="{html.escape(filename)}" '
+            f'href="data:{mime}{charset};base64,{b64}">⬇ {html.escape(text)}</a>')
+
+
+def csv_link(text: str, filename: str, df: pd.DataFrame, kind: str) -> str:
+    """``df`` as a CSV download (UTF-8 with a BOM, no index)."""
+    return data_link(text, filename, "text/csv", BOM + df.to_csv(index=False), kind)
+
+
+_BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+
+
+def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """An Excel workbook with one sheet per ``{name: DataFrame}`` (names trimmed to Excel's 31 characters)."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        used: set[str] = set()
+        for name, df in sheets.items():
+            sheet = _BAD_SHEET.sub("_", str(name))[:31] or "Sheet"
+            while sheet in used:
+                sheet = sheet[:29] + f"_{len(used)}"
+            used.add(sheet)
+            df.to_excel(xw, sheet_name=sheet, index=False)
+    return buf.getvalue()
+
+
+def xlsx_link(text: str, filename: str, sheets: Mapping[str, pd.DataFrame], kind: str) -> str:
+    """The tables in ``sheets`` as one Excel (xlsx) download, a sheet each."""
+    return data_link(text, filename, XLSX_MIME, xlsx_bytes(sheets), kind)
+
+
+# -- the app frame ---------------------------------------------------------------------------------------
+class AppBase:
+    """The frame of an app: header (title + language switch), intro, message area, relabelling, display.
+
+    Subclasses set :attr:`KEY` (catalog ``app.<KEY>.title`` / ``.blurb``), may add :attr:`EXTRA_CSS`, call
+    ``super().__init__(lang)`` first, build their body, then :meth:`_finish_page`. They override
+    :meth:`_on_language` to redraw what is not a relabeller (figures, tables) and :meth:`_render_intro`
+    to say more than the blurb.
+
+    Attributes:
+        lang: the page's language. root: the top widget (after :meth:`_finish_page`).
+        message: the message area (``.sdw-message``). figures: ``{name: FigureView}`` synced on display.
+        last_exception: the last unexpected exception a guarded callback caught (for tests and logs).
+    """
+
+    KEY: ClassVar[str] = ""
+    EXTRA_CSS: ClassVar[str] = ""
+    #: the notice shown for an unexpected error (``{kind}`` = the exception's class name)
+    UNEXPECTED_KEY: ClassVar[str] = "ui.error.unexpected"
+
+    def __init__(self, lang: str = "zh-Hant"):
+        self.lang = normalize_lang(lang)
+        self.last_exception: Exception | None = None
+        self._errors: dict[str, Exception | None] = {}
+        self._relabelers: list[Callable[[str], None]] = []
+        self.figures: dict[str, FigureView] = {}
+        self.switch = LanguageSwitch(self.lang, self.set_language)
+        self._relabelers.append(self.switch.relabel)
+        self.title = self._text(f"app.{self.KEY}.title", "h2", "sdw-title")
+        self._intro = W.HTML()
+        self._intro.add_class("sdw-intro")
+        self._relabelers.append(self._render_intro)
+        self.message = W.HTML(layout=W.Layout(width="100%"))
+        self.message.add_class("sdw-message")
+        self.header = W.HBox([self.title, self.switch.widget],
+                             layout=W.Layout(justify_content="space-between", align_items="center",
+                                             flex_flow="row wrap"))
+        self.root: W.VBox | None = None
+
+    @classmethod
+    def from_query(cls, *args: Any, **kwargs: Any):
+        """The app in the language the page's URL asks for (``?lang=en``), zh-Hant by default.
+
+        ``?renderer=widget`` (or ``output``) picks how figures are redrawn, for apps that take ``renderer``.
+        """
+        query = query_string()
+        renderer = parse_qs(query.lstrip("?")).get("renderer", [None])[-1]
+        if renderer in ("widget", "output") and "renderer" in inspect.signature(cls.__init__).parameters:
+            kwargs.setdefault("renderer", renderer)
+        return cls(*args, lang=lang_from_query(query), **kwargs)
+
+    def show(self) -> None:
+        """Display the app (the notebook's one output)."""
+        from IPython.display import display
+        for view in self.figures.values():
+            view.sync()
+        display(self.root)
+
+    def _ipython_display_(self) -> None:
+        self.show()
+
+    # -- building -------------------------------------------------------------------------------------
+    def _relabel(self, fn: Callable[[str], None], now: bool = True) -> Callable[[str], None]:
+        """Register ``fn(lang)`` to run on every language change (and now, unless ``now=False``)."""
+        self._relabelers.append(fn)
+        if now:
+            fn(self.lang)
+        return fn
+
+    def _text(self, key: str, tag: str = "h4", cls: str = "", **params) -> W.HTML:
+        """An HTML widget showing catalog ``key`` in ``tag``, relabelled when the language changes."""
+        w = W.HTML()
+        attr = f' class="{cls}"' if cls else ""
+
+        def relabel(lang: str) -> None:
+            w.value = f"<{tag}{attr}>{html.escape(t(key, lang, **params))}</{tag}>"
+        self._relabel(relabel)
+        return w
+
+    def _label(self, widget: W.Widget, key: str, attr: str = "description", **params) -> W.Widget:
+        """Keep ``widget.<attr>`` (description, placeholder, …) as catalog ``key`` in the page's language."""
+        self._relabel(lambda lang: setattr(widget, attr, t(key, lang, **params)))
+        return widget
+
+    def _finish_page(self, *body: W.Widget) -> W.VBox:
+        """Assemble the page (CSS, header, intro, message area, ``body``) and label it in the page's language."""
+        style = W.HTML(f"<style>{CSS_RULES}{self.EXTRA_CSS}</style>")
+        self.root = W.VBox([style, self.header, self._intro, self.message, *body],
+                           layout=W.Layout(width="100%"))
+        self.root.add_class("sdw-app")
+        for relabel in self._relabelers:
+            relabel(self.lang)
+        return self.root
+
+    def _render_intro(self, lang: str) -> None:
+        self._intro.value = f'<p class="sdw-muted">{html.escape(t(f"app.{self.KEY}.blurb", lang))}</p>'
+
+    # -- language -------------------------------------------------------------------------------------
+    @guarded("language")
+    def set_language(self, lang: str) -> None:
+        """Relabel every control, panel and figure in ``lang`` (from the switch, or directly)."""
+        self.lang = normalize_lang(lang)
+        if self.switch.value != self.lang:
+            self.switch.value = self.lang  # calls back here once more, harmlessly
+        for relabel in self._relabelers:
+            relabel(self.lang)
+        self._on_language()
+
+    def _on_language(self) -> None:
+        """Redraw what depends on the language beyond the relabellers (figures, tables); a hook."""
+
+    # -- messages -------------------------------------------------------------------------------------
+    def error_text(self) -> str:
+        """The message area's text, in the page's language ('' when all is well)."""
+        msgs: list[str] = []
+        for exc in self._errors.values():
+            if isinstance(exc, ScenarioError):
+                msg = exc.message(self.lang)
+            elif exc is not None:
+                msg = t(self.UNEXPECTED_KEY, self.lang, kind=type(exc).__name__)
+            else:
+                continue
+            if msg not in msgs:  # one input can upset two areas: say it once
+                msgs.append(msg)
+        return "\n".join(msgs)
+
+    def _render_message(self) -> None:
+        text = self.error_text()
+        self.message.value = f'<div class="sdw-error" role="alert">{html.escape(text)}</div>' if text else ""
