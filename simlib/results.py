@@ -219,8 +219,10 @@ class SimResult:
     # -- pay ------------------------------------------------------------------------------------
     def pay(self) -> pd.DataFrame:
         """One row per rep and plan period (needs ``incentives`` in the scenario): ``rep, period,
-        first_week, quota, sales, attainment, commission, bonus, total, effort`` (mean hours ÷ normal).
-        Sales are the values booked in the period, after discounts."""
+        first_week, weeks, quota, sales, attainment, discount, rank, commission, bonus, total, effort,
+        skill``. Sales are the values booked in the period, after discounts; ``discount`` is the rep's
+        average discount (by list value), which the plan's quality gate checks; ``rank`` the rep's place
+        by sales in the period, which contest prizes pay; ``effort`` mean hours ÷ normal hours."""
         from .behaviour import period_bounds
         from .policy import quotas_for
         sc = self.scenario
@@ -238,16 +240,25 @@ class SimResult:
         cw = np.floor(raw["closed"][won]).astype(np.int64)
         owner = raw["owner"][won]
         vals = self._booked[won]
+        listed_all = self._world.values[won]
         base = np.asarray(sc.team.hours(), float)
         rows = []
         for k, (a, e) in enumerate(periods):
             in_p = (cw >= a) & (cw < e)
-            sales = np.bincount(owner[in_p], weights=vals[in_p], minlength=len(sc.team.reps))
+            n_reps = len(sc.team.reps)
+            sales = np.bincount(owner[in_p], weights=vals[in_p], minlength=n_reps)
+            listed = np.bincount(owner[in_p], weights=listed_all[in_p], minlength=n_reps)
             effort = raw["caps"][:, a:e].mean(axis=1) / base
+            # contest rank by the period's sales (1 = best; ties share the better rank)
+            rank = pd.Series(sales).rank(ascending=False, method="min").astype(int).to_numpy()
             for r, rep in enumerate(sc.team.reps):
-                p = plan.payout(sales=float(sales[r]), quota=float(quota[r]))
+                # the average discount the rep gave, weighted by list value: what a quality gate checks
+                disc = float(1 - sales[r] / listed[r]) if listed[r] > 0 else 0.0
+                p = plan.payout(sales=float(sales[r]), quota=float(quota[r]), discount=max(disc, 0.0),
+                                rank=int(rank[r]))
                 rows.append({"rep": rep.name, "period": k + 1, "first_week": a + 1, "weeks": e - a,
                              "quota": float(quota[r]), "sales": float(sales[r]), "attainment": p.attainment,
+                             "discount": max(disc, 0.0), "rank": int(rank[r]),
                              "commission": p.commission, "bonus": p.bonus, "total": p.total,
                              "effort": float(effort[r]), "skill": float(skills[r])})
         df = pd.DataFrame(rows)

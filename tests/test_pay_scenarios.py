@@ -63,3 +63,25 @@ def test_s1_tiers_read_marginal_or_retroactive_cost_differently():
     s = cmp.summary
     assert s.loc["retroactive", "revenue"] == s.loc["marginal", "revenue"]
     assert s.loc["retroactive", "pay_variable"] > s.loc["marginal", "pay_variable"]
+
+
+def test_simulated_pay_applies_the_discount_gate_and_contest_prizes():
+    """The quality gate on discounts (S1) sees each rep's average discount in the period, and S0's
+    quarterly champion prize goes to the period's best seller."""
+    sc = simlib.load_scenario(ROOT / "scenarios" / "pay" / "s1_coefficient_table.yaml")
+    plan = sc.incentives.to_dict() | {"gates": {"max_discount": 0.01, "quality_factor": 0.5},
+                                      "prizes": [{"rank": 1, "amount": 5000, "label": "季度銷售冠軍"}]}
+    res = simlib.simulate(with_plan(sc, plan, horizon_weeks=26), seed=4)
+    pay = res.pay()
+    gated = pay[pay.discount > 0.01]
+    assert len(gated) > 0
+    for row in gated.itertuples():
+        full = sc.incentives.payout(sales=row.sales, quota=row.quota)
+        assert row.commission + row.bonus == pytest.approx(0.5 * (full.commission + full.bonus), abs=0.02)
+    champions = pay[pay["rank"] == 1]
+    assert len(champions) == pay.period.nunique()
+    again = CompPlan.from_dict(plan).payout(sales=champions.iloc[0].sales, quota=champions.iloc[0].quota,
+                                             discount=champions.iloc[0].discount, rank=1)
+    assert champions.iloc[0].total == again.total
+    assert again.extras == 5000
+    assert any("rank 1" in line.text("en") for line in again.lines)
