@@ -26,7 +26,13 @@ from typing import Any
 from .i18n import t
 from .scenario import Issue, ScenarioError
 
-__all__ = ["SmartReport", "achievability", "detect_language", "smart_check", "wilson_interval"]
+__all__ = ["ACHIEVABLE_AT", "TOO_EASY_ABOVE", "SmartReport", "achievability", "detect_language", "smart_check",
+           "wilson_interval"]
+
+#: a target is "achievable" when simulation says it is reached at least this often …
+ACHIEVABLE_AT = 0.25
+#: … and "too easy" (no stretch, S1's 目標過低) when it is reached more often than this
+TOO_EASY_ABOVE = 0.95
 
 # -- vocabulary ---------------------------------------------------------------------------------
 _METRICS_ZH = ("銷售額", "销售额", "銷售", "销售", "營收", "营收", "收入", "業績", "业绩", "客戶", "客户", "訂單",
@@ -170,10 +176,10 @@ def smart_check(text: str, lang: str | None = None, *, scenario: Any = None, tar
     prob = None
     if scenario is not None and target is not None:
         prob = achievability(scenario, target, metric=metric, n=n, seed=seed)
-        achievable = prob["probability"] >= 0.25
+        achievable = prob["probability"] >= ACHIEVABLE_AT
         pct = {k: f"{prob[k]:.0%}" for k in ("probability", "low", "high")}
         key = "smart.hint.too_hard" if not achievable else (
-            "smart.hint.too_easy" if prob["probability"] > 0.95 else "smart.hint.achievable")
+            "smart.hint.too_easy" if prob["probability"] > TOO_EASY_ABOVE else "smart.hint.achievable")
         hints.append(t(key, lang, **pct))
     else:
         growth = [float(g) for g in _GROWTH.findall(without_time)]
@@ -187,15 +193,18 @@ def smart_check(text: str, lang: str | None = None, *, scenario: Any = None, tar
 
 
 def achievability(scenario: Any, target: float, metric: str = "revenue", n: int = 200, seed: int = 0,
-                  workers: int = 1) -> dict:
+                  workers: int = 1, progress: Any = None) -> dict:
     """Probability that ``metric`` reaches ``target`` over ``n`` seeded replications, with a 95 %
-    Wilson interval: ``{"probability", "low", "high", "n", "mean", "target", "metric"}``."""
+    Wilson interval: ``{"probability", "low", "high", "n", "mean", "target", "metric"}``.
+    ``progress(done, total)`` is called as replications finish (an app's progress bar). A target is
+    judged achievable at a probability of :data:`ACHIEVABLE_AT` or more, too easy above
+    :data:`TOO_EASY_ABOVE`."""
     from .results import replicate  # late import: keeps this module importable on its own
     if metric not in ("revenue", "won"):
         raise ScenarioError([Issue("metric", "choice", {"expected": "revenue, won", "input": metric})])
     if isinstance(target, bool) or not isinstance(target, (int, float)) or not math.isfinite(target) or target < 0:
         raise ScenarioError([Issue("target", "greater_than_equal", {"limit": 0, "input": target})])
-    df = replicate(scenario, n=n, seed=seed, workers=workers)
+    df = replicate(scenario, n=n, seed=seed, workers=workers, progress=progress)
     hits = int((df[metric] >= target).sum())
     lo, hi = wilson_interval(hits, n)
     return {"probability": hits / n, "low": lo, "high": hi, "n": n, "mean": float(df[metric].mean()),
