@@ -1,11 +1,12 @@
 """How fast Funnel Lab feels in a browser: first render, and slider → redrawn chart.
 
-Starts Voilà over the repository (tree mode, as ``make app`` and the browser tests do), opens Funnel
-Lab in Debian's chromium with Playwright, waits for the sliders and the charts (``first_render_s``:
-from navigation until the three plotly charts are drawn), then presses ArrowRight on the
-leads-per-week slider ``n`` times. Each press is timed in the page with ``performance.now()``, from the
-keydown to the first animation frame at which the funnel chart shows different data (read from the
-plotly graph div, whichever way the app redraws it). Target: median ≤ 250 ms.
+Starts Voilà over the repository (tree mode, as ``make app`` and the browser tests do:
+:func:`simlib.ui.serve.voila_server`), opens Funnel Lab in Debian's chromium with Playwright, waits
+for the sliders and the charts (``first_render_s``: from navigation until the three plotly charts are
+drawn), then presses ArrowRight on the leads-per-week slider ``n`` times. Each press is timed in the
+page with ``performance.now()``, from the keydown to the first animation frame at which the funnel
+chart shows different data (read from the plotly graph div, whichever way the app redraws it).
+Target: median ≤ 250 ms.
 
     .venv/bin/python benchmarks/app_latency.py            # prints the numbers as JSON
     .venv/bin/python benchmarks/app_latency.py --renderer output --presses 20
@@ -18,22 +19,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from simlib.ui.serve import CHROMIUM, CHROMIUM_ARGS, voila_server
+
 APP = "voila/render/notebooks/funnel_lab.ipynb"
 #: Voilà options that start and run each notebook's kernel before it is asked for (the notebooks read
 #: ``?lang=`` through ``voila.utils.get_query_string``, which waits for the request).
@@ -58,57 +53,6 @@ _ARM = """() => {
     requestAnimationFrame(tick);
   });
 }""".replace("TIMEOUT_MS", "15000")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def voila_server(root: Path = ROOT, timeout: float = 60.0, extra_args: list[str] | None = None,
-                 ready_log: str | None = None) -> Iterator[str]:
-    """Serve ``root`` with Voilà in tree mode on a free port; yields the base URL, stops it on exit.
-
-    ``ready_log``: also wait (up to 3 × ``timeout``) until Voilà's log contains this text.
-    """
-    port = free_port()
-    voila = Path(sys.executable).with_name("voila")
-    cmd = [str(voila), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", *(extra_args or []), str(root)]
-    log = tempfile.TemporaryFile()  # noqa: SIM115 — closed below
-    proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        if ready_log:
-            deadline = time.monotonic() + 3 * timeout
-            while ready_log.encode() not in (log.seek(0) or log.read()):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"voila never logged {ready_log!r}")
-                time.sleep(0.5)
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"voila exited with {proc.returncode}: {' '.join(cmd)}")
-            try:
-                with urllib.request.urlopen(url + "voila/tree", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"voila did not answer at {url} within {timeout:.0f} s")
-            time.sleep(0.3)
-        yield url
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
 
 
 def _percentile(xs: list[float], q: float) -> float:

@@ -26,7 +26,7 @@ from .funnel import expected
 from .i18n import normalize_lang, t
 from .results import SimResult
 
-__all__ = ["COLORS", "font_family", "funnel_figure", "utilization_figure", "weekly_figure"]
+__all__ = ["COLORS", "figure_layout", "font_family", "funnel_figure", "utilization_figure", "weekly_figure"]
 
 COLORS = {"simulated": "#1f6fb2", "analytic": "#b9cfe4", "revenue": "#e07b39", "full": "#c0392b"}
 HEIGHT = 330
@@ -48,7 +48,14 @@ def font_family(lang: str) -> str:
     return '"Noto Sans CJK TC", "Noto Sans CJK SC", sans-serif'
 
 
-def _layout(lang: str, title: str, **extra) -> dict:
+def figure_layout(lang: str, title: str, **extra) -> dict:
+    """The layout the workbook's figures share: ``title`` at the top left, the CJK fonts of ``lang``
+    (:func:`font_family`), the light template, :data:`HEIGHT`, margins and a horizontal legend at the top
+    right; ``extra`` adds layout keys or replaces these (a whole ``margin`` or ``legend``).
+
+        >>> figure_layout("en", "Wins", margin={"l": 70, "r": 20, "t": 50, "b": 45})["margin"]["l"]
+        70
+    """
     return {
         "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 15}},
         "font": {"family": font_family(lang), "size": 12},
@@ -75,7 +82,7 @@ def funnel_figure(res: SimResult, lang: str) -> go.Figure:
             go.Funnel(name=t("viz.analytic", lang), y=labels, x=analytic, marker={"color": COLORS["analytic"]},
                       texttemplate="%{x:,.0f}", textposition="inside", hovertemplate="%{y}: %{x:,.1f}"),
         ],
-        _layout(lang, t("viz.funnel.title", lang), funnelmode="group"),
+        figure_layout(lang, t("viz.funnel.title", lang), funnelmode="group"),
     )
     return fig
 
@@ -91,13 +98,14 @@ def weekly_figure(res: SimResult, lang: str) -> go.Figure:
             go.Scatter(name=t("viz.weekly.revenue", lang), x=weeks, y=w["revenue"].to_numpy(), yaxis="y2",
                        mode="lines+markers", line={"color": COLORS["revenue"]}, hovertemplate="%{x}: %{y:,.0f}"),
         ],
-        _layout(lang, t("viz.weekly.title", lang),
-                xaxis={"title": {"text": t("viz.weekly.week", lang)}, "dtick": max(1, math.ceil(len(weeks) / 26))},
-                yaxis={"title": {"text": t("viz.weekly.wins", lang)}, "rangemode": "tozero"},
-                yaxis2={"title": {"text": t("viz.weekly.revenue", lang)}, "overlaying": "y", "side": "right",
-                        "rangemode": "tozero", "showgrid": False, "tickformat": ",.0f", "tickmode": "auto",
-                        "nticks": 6},
-                bargap=0.2),
+        figure_layout(lang, t("viz.weekly.title", lang),
+                      xaxis={"title": {"text": t("viz.weekly.week", lang)},
+                             "dtick": max(1, math.ceil(len(weeks) / 26))},
+                      yaxis={"title": {"text": t("viz.weekly.wins", lang)}, "rangemode": "tozero"},
+                      yaxis2={"title": {"text": t("viz.weekly.revenue", lang)}, "overlaying": "y",
+                              "side": "right", "rangemode": "tozero", "showgrid": False, "tickformat": ",.0f",
+                              "tickmode": "auto", "nticks": 6},
+                      bargap=0.2),
     )
     fig.update_layout(margin={"r": 60})
     return fig
@@ -124,9 +132,9 @@ def utilization_figure(res: SimResult, lang: str) -> go.Figure:
             go.Scatter(name=t("viz.utilization.demand", lang), x=reps, y=[demand] * len(reps), mode="lines",
                        line={"color": COLORS["full"], "dash": "dash"}, hovertemplate="%{y:.0%}"),
         ],
-        _layout(lang, t("viz.utilization.title", lang),
-                xaxis={"title": {"text": t("viz.utilization.rep", lang)}, "type": "category"},
-                yaxis={"title": {"text": t("viz.utilization.yaxis", lang)}, "tickformat": ".0%",
-                       "range": [0, top]}),
+        figure_layout(lang, t("viz.utilization.title", lang),
+                      xaxis={"title": {"text": t("viz.utilization.rep", lang)}, "type": "category"},
+                      yaxis={"title": {"text": t("viz.utilization.yaxis", lang)}, "tickformat": ".0%",
+                             "range": [0, top]}),
     )
     return fig

@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 
 from .i18n import t
 from .incentives import CompPlan
-from .viz import HEIGHT, TEMPLATE, font_family
+from .viz import HEIGHT, figure_layout
 
 __all__ = [
     "PLAN_COLORS",
@@ -45,17 +45,14 @@ QUOTA_COLOR = "#c0392b"
 
 
 def _layout(lang: str, title: str, **extra) -> dict:
-    return {
-        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 15}},
-        "font": {"family": font_family(lang), "size": 12},
-        "template": TEMPLATE,
+    return figure_layout(lang, title, **{
         "height": HEIGHT + 90,
         "margin": {"l": 70, "r": 20, "t": 45, "b": 125},
         # below the plot: plan names are long, and a legend above would cover the title
         "legend": {"orientation": "h", "yref": "container", "y": 0.01, "yanchor": "bottom", "xanchor": "left",
                    "x": 0.0},
         **extra,
-    }
+    })
 
 
 def _pct(x: float) -> str:

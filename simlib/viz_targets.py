@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .i18n import t
-from .viz import COLORS, HEIGHT, TEMPLATE, font_family
+from .viz import COLORS, figure_layout
 
 __all__ = [
     "PALETTE",
@@ -40,15 +40,7 @@ LEVELS = ("quarter", "month", "week")
 
 
 def _layout(lang: str, title: str, **extra) -> dict:
-    return {
-        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 15}},
-        "font": {"family": font_family(lang), "size": 12},
-        "template": TEMPLATE,
-        "height": HEIGHT,
-        "margin": {"l": 70, "r": 20, "t": 50, "b": 45},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
-        **extra,
-    }
+    return figure_layout(lang, title, **{"margin": {"l": 70, "r": 20, "t": 50, "b": 45}, **extra})
 
 
 def period_targets(df: pd.DataFrame, level: str) -> pd.Series:

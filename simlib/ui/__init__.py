@@ -9,7 +9,8 @@ Modules: :mod:`~simlib.ui.base` (what every app shares: header, language switch,
 messages, downloads), :mod:`~simlib.ui.controls` (slider declarations, ranges from the scenario
 schema), :mod:`~simlib.ui.lang` (``?lang=`` and the language switch), :mod:`~simlib.ui.figures` (how a
 figure is redrawn), the apps :mod:`~simlib.ui.funnel_lab` (Funnel Lab), :mod:`~simlib.ui.target_setting`
-(Target Setting), :mod:`~simlib.ui.pay_lab` (Pay Plan Lab), and :mod:`~simlib.ui.hub` (the landing page).
+(Target Setting), :mod:`~simlib.ui.pay_lab` (Pay Plan Lab), :mod:`~simlib.ui.hub` (the landing page), and
+:mod:`~simlib.ui.serve` (starting Voilà for the browser tests and the latency benchmark).
 """
 import importlib
 

@@ -20,10 +20,14 @@ The page never shows a traceback: a :class:`simlib.ScenarioError` raised inside 
 shown in the page's language in ``.sdw-message [role=alert]``; anything else as a short localised
 notice (the exception is logged and kept in ``last_exception``). Downloads are ``data:`` links
 (``a.sdw-download[data-kind=...]``) built by :func:`data_link`, :func:`csv_link` and :func:`xlsx_link`.
+
+An app of numbered sections whose inputs recompute what follows (Target Setting, Pay Plan Lab) subclasses
+:class:`SectionedApp`: section headings, muted observers and the export section come with it.
 """
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import html
 import inspect
@@ -31,7 +35,7 @@ import io
 import logging
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
@@ -49,9 +53,11 @@ __all__ = [
     "CSS_RULES",
     "XLSX_MIME",
     "AppBase",
+    "SectionedApp",
     "card",
     "csv_link",
     "data_link",
+    "esc",
     "fmt_count",
     "fmt_money",
     "fmt_pct",
@@ -84,6 +90,11 @@ CSS = f"<style>{CSS_RULES}</style>"
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOM = "\ufeff"  # so spreadsheet programs read UTF-8 CSV as such
+
+
+def esc(text: Any) -> str:
+    """``text`` (any value, as ``str``) escaped for HTML."""
+    return html.escape(str(text))
 
 
 # -- number formats -------------------------------------------------------------------------------------
@@ -306,3 +317,78 @@ class AppBase:
     def _render_message(self) -> None:
         text = self.error_text()
         self.message.value = f'<div class="sdw-error" role="alert">{html.escape(text)}</div>' if text else ""
+
+
+class SectionedApp(AppBase):
+    """An app of numbered sections whose inputs recompute what follows them, ending in downloads.
+
+    Beyond :class:`AppBase`: :meth:`_section` heads section ``n`` with catalog ``<KEY>.<key>.title`` and
+    ``.explain``; :meth:`_on` recomputes when an input changes, but only once the page is built (the
+    subclass sets ``_ready``) and not while :meth:`_mute` is on; :meth:`_build_export` is the export section,
+    a button that calls the subclass's ``prepare_downloads`` and the ``downloads`` it fills, which
+    :meth:`_withdraw_downloads` replaces with a hint (``<KEY>.export.hint``) when they are out of date or
+    the language changes.
+    """
+
+    def __init__(self, lang: str = "zh-Hant"):
+        super().__init__(lang)
+        self._muted = 0
+        self._ready = False
+
+    @contextlib.contextmanager
+    def _mute(self) -> Iterator[None]:
+        """Change widgets without their observers recomputing anything."""
+        self._muted += 1
+        try:
+            yield
+        finally:
+            self._muted -= 1
+
+    def _on(self, widget: W.Widget, callback: Callable[[], None], names: str = "value") -> W.Widget:
+        """Call ``callback()`` when ``widget.<names>`` changes (once the page is ready, unless muted)."""
+        def handler(change: dict) -> None:
+            if not self._muted and self._ready:
+                callback()
+        widget.observe(handler, names=names)
+        return widget
+
+    def _section(self, number: int, key: str) -> W.HTML:
+        """A section's heading and its one-line explanation."""
+        w = W.HTML()
+        w.add_class(f"sdw-section-{key}")
+
+        def relabel(lang: str) -> None:
+            w.value = (f'<h3 class="sdw-section">{number} · {esc(t(f"{self.KEY}.{key}.title", lang))}</h3>'
+                       f'<p class="sdw-explain">{esc(t(f"{self.KEY}.{key}.explain", lang))}</p>')
+        self._relabel(relabel)
+        return w
+
+    def _build_export(self, number: int) -> W.Widget:
+        """Section ``number``: the "prepare downloads" button and the links it leaves (``self.downloads``)."""
+        self.export_button = W.Button(icon="download", layout=W.Layout(width="auto"))
+        self.export_button.add_class("sdw-export")
+        self._label(self.export_button, "ui.export.prepare")
+        self.export_button.on_click(lambda b: self.prepare_downloads())
+        self.downloads = W.HTML()
+        self.downloads.add_class("sdw-links")
+        self._relabel(lambda lang: self._withdraw_downloads())
+        return W.VBox([self._section(number, "export"), W.HBox([self.export_button]), self.downloads])
+
+    def _withdraw_downloads(self) -> None:
+        """Replace the links (out of date) with the hint to prepare them again."""
+        if hasattr(self, "downloads"):
+            self.downloads.value = f'<span class="sdw-muted">{esc(t(f"{self.KEY}.export.hint", self.lang))}</span>'
+
+    def prepare_downloads(self) -> None:
+        """Fill ``self.downloads`` with the links (the subclass's, guarded)."""
+        raise NotImplementedError
+
+    def _table_links(self, stem: str, tables: Mapping[str, pd.DataFrame], csv: Mapping[str, str]) -> list[str]:
+        """Links to CSV files, ``{kind: table name}`` as ``<stem>_<kind>.csv`` (``<KEY>.export.<kind>_csv``),
+        then to every table as one Excel workbook ``<stem>.xlsx`` (sheets ``<KEY>.export.sheet.<name>``)."""
+        lang, key = self.lang, self.KEY
+        links = [csv_link(t(f"{key}.export.{kind}_csv", lang), f"{stem}_{kind}.csv", tables[name], kind)
+                 for kind, name in csv.items()]
+        links.append(xlsx_link(t(f"{key}.export.xlsx", lang), f"{stem}.xlsx",
+                               {t(f"{key}.export.sheet.{name}", lang): df for name, df in tables.items()}, "xlsx"))
+        return links

@@ -41,6 +41,9 @@ __all__ = [
 ]
 
 SLIDER_STYLE = {"description_width": "10em"}
+#: the validation annotations that bound a field: (annotation, its attribute, 0 = low bound or 1 = high)
+_BOUNDS = ((at.Ge, "ge", 0), (at.Gt, "gt", 0), (at.MinLen, "min_length", 0),
+           (at.Le, "le", 1), (at.Lt, "lt", 1), (at.MaxLen, "max_length", 1))
 
 
 def schema_bounds(model: type[BaseModel], name: str) -> tuple[float, float]:
@@ -48,21 +51,13 @@ def schema_bounds(model: type[BaseModel], name: str) -> tuple[float, float]:
 
     A strict bound (``gt``/``lt``) is reported as is; :meth:`Control.limits` steps inside it.
     """
-    lo, hi = -math.inf, math.inf
+    bounds = [-math.inf, math.inf]
     for m in model.model_fields[name].metadata:
-        if isinstance(m, at.Ge):
-            lo = float(m.ge)
-        elif isinstance(m, at.Gt):
-            lo = float(m.gt)
-        elif isinstance(m, at.Le):
-            hi = float(m.le)
-        elif isinstance(m, at.Lt):
-            hi = float(m.lt)
-        elif isinstance(m, at.MinLen):
-            lo = float(m.min_length)
-        elif isinstance(m, at.MaxLen):
-            hi = float(m.max_length)
-    return lo, hi
+        for kind, attr, side in _BOUNDS:
+            if isinstance(m, kind):
+                bounds[side] = float(getattr(m, attr))
+                break
+    return bounds[0], bounds[1]
 
 
 def _strict(model: type[BaseModel], name: str) -> tuple[bool, bool]:

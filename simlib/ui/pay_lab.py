@@ -23,12 +23,8 @@ only by what each plan made the reps do. No input shows a traceback (:class:`~si
 """
 from __future__ import annotations
 
-import contextlib
-import html
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import ipywidgets as W
 import pandas as pd
@@ -40,7 +36,7 @@ from ..incentives import CompPlan, Payout
 from ..scenario import Scenario, ScenarioError, load_scenario
 from ..schema import Issue
 from ..whatif import PlanComparison, compare_plans, with_plan
-from .base import AppBase, card, csv_link, data_link, fmt_count, fmt_money, fmt_pct, guarded, row, xlsx_link
+from .base import SectionedApp, card, data_link, esc, fmt_count, fmt_money, fmt_pct, guarded, row
 from .figures import DEFAULT_RENDERER, Renderer, make_view
 from .plan_form import PlanForm, parse_number
 
@@ -79,17 +75,13 @@ def plan_library(folder: str | Path = PLANS_DIR) -> dict[str, CompPlan]:
     return {p.stem: CompPlan.from_yaml(p) for p in sorted(Path(folder).glob("*.yaml"))}
 
 
-def _esc(text: Any) -> str:
-    return html.escape(str(text))
-
-
 def _renamed(exc: ScenarioError, prefix: str = "", names: dict[str, str] | None = None) -> ScenarioError:
     """``exc`` with each issue's path prefixed (``Plan A · commission.tiers[1].rate``) or renamed."""
     issues = [Issue((names or {}).get(i.path, f"{prefix}{i.path}"), i.code, i.params) for i in exc.issues]
     return ScenarioError(issues, exc.source)
 
 
-class PayLab(AppBase):
+class PayLab(SectionedApp):
     """The Pay Plan Lab app: two plan slots, one rep's payout, a simulated team, and the charts between them.
 
     Args:
@@ -134,15 +126,13 @@ class PayLab(AppBase):
         self._run_names: dict[str, tuple[str, bool]] = {}
         self._run_plans: dict[str, CompPlan] = {}
         self._edited = {slot: False for slot in SLOTS}
-        self._muted = 0
-        self._ready = False
         self.figures = {name: make_view(name, renderer) for name in FIGURES}
         self._finish_page(
             self._build_plans(plan_a, plan_b),
             self._build_rep(quota if quota is not None else self.quota_quarter,
                             sales if sales is not None else round(1.2 * self.quota_quarter, -3)),
             self._build_sim(behaviour, seed, weeks, replications),
-            self._build_export(),
+            self._build_export(4),
         )
         self._ready = True
         self.update_plans()
@@ -160,31 +150,6 @@ class PayLab(AppBase):
         return float(q) / PERIOD_QUARTERS[period]
 
     # -- small builders --------------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def _mute(self) -> Iterator[None]:
-        self._muted += 1
-        try:
-            yield
-        finally:
-            self._muted -= 1
-
-    def _on(self, widget: W.Widget, callback, names: str = "value") -> W.Widget:
-        def handler(change: dict) -> None:
-            if not self._muted and self._ready:
-                callback()
-        widget.observe(handler, names=names)
-        return widget
-
-    def _section(self, number: int, key: str) -> W.HTML:
-        w = W.HTML()
-        w.add_class(f"sdw-section-{key}")
-
-        def relabel(lang: str) -> None:
-            w.value = (f'<h3 class="sdw-section">{number} · {_esc(t(f"pay_lab.{key}.title", lang))}</h3>'
-                       f'<p class="sdw-explain">{_esc(t(f"pay_lab.{key}.explain", lang))}</p>')
-        self._relabel(relabel)
-        return w
-
     def _options(self, slot: str, lang: str) -> list[tuple[str, str]]:
         opts = [(self._plan_title(key, lang), key) for key in self.library]
         return opts + [(t("pay_lab.plan.none", lang), NONE)] if slot == "B" else opts
@@ -322,7 +287,7 @@ class PayLab(AppBase):
                 parts.append(t("pay_lab.info.cap", lang, cap=fmt_pct(plan.cap.attainment)))
             if plan.gates and (plan.gates.min_margin is not None or plan.gates.max_discount is not None):
                 parts.append(t("pay_lab.info.gates", lang))
-            self.plan_info[slot].value = f'<div data-slot="{slot}">{_esc(" · ".join(parts))}</div>'
+            self.plan_info[slot].value = f'<div data-slot="{slot}">{esc(" · ".join(parts))}</div>'
 
     # -- 2. one rep's pay ----------------------------------------------------------------------------------
     def _build_rep(self, quota: float, sales: float) -> W.Widget:
@@ -363,14 +328,14 @@ class PayLab(AppBase):
             table = p.table(lang)
             total = ' class="sdw-total"'
             body = "".join(
-                f'<tr{total if i == len(table) - 1 else ""}><td>{_esc(r.item)}</td>'
+                f'<tr{total if i == len(table) - 1 else ""}><td>{esc(r.item)}</td>'
                 f'<td data-amount="{r.amount:.2f}">{r.amount:,.2f}</td></tr>'
                 for i, r in enumerate(table.itertuples()))
-            head = (f'<tr><th>{_esc(t("pay_lab.rep.item", lang))}</th>'
-                    f'<th>{_esc(t("pay_lab.rep.amount", lang))}</th></tr>')
+            head = (f'<tr><th>{esc(t("pay_lab.rep.item", lang))}</th>'
+                    f'<th>{esc(t("pay_lab.rep.amount", lang))}</th></tr>')
             blocks.append(
-                f'<div data-slot="{slot}"><div class="sdw-slot">{_esc(self.plan_name(slot))}</div>'
-                f'<div class="sdw-muted">{_esc(t("pay_lab.rep.attainment", lang, attainment=fmt_pct(p.attainment, 1), period=period))}'
+                f'<div data-slot="{slot}"><div class="sdw-slot">{esc(self.plan_name(slot))}</div>'
+                f'<div class="sdw-muted">{esc(t("pay_lab.rep.attainment", lang, attainment=fmt_pct(p.attainment, 1), period=period))}'
                 f'</div><table class="sdw-table sdw-payout-table" data-slot="{slot}">{head}{body}</table></div>')
         self.payout_view.value = f'<div class="sdw-payouts">{"".join(blocks)}</div>'
         names = {slot: self.plan_name(slot) for slot in self.plans}
@@ -422,7 +387,7 @@ class PayLab(AppBase):
 
     def _render_behaviour_note(self) -> None:
         self.behaviour_note.value = (f'<div class="sdw-muted">'
-                                     f'{_esc(t(f"pay_lab.behaviour_explain.{self.behaviour.value}", self.lang))}</div>')
+                                     f'{esc(t(f"pay_lab.behaviour_explain.{self.behaviour.value}", self.lang))}</div>')
 
     def scenarios(self) -> dict[str, Scenario]:
         """The team under each plan now in use: the scenario with the plan and the quota per rep, scaled from a
@@ -446,7 +411,7 @@ class PayLab(AppBase):
 
         def progress(done: int, n: int) -> None:
             self.progress.value = done
-            self.status.value = f'<span class="sdw-muted">{_esc(t("pay_lab.sim.running", self.lang, done=done, total=n))}</span>'
+            self.status.value = f'<span class="sdw-muted">{esc(t("pay_lab.sim.running", self.lang, done=done, total=n))}</span>'
         start = time.perf_counter()
         try:
             cmp = compare_plans(self.base, scenarios, seed=int(self.seed.value), replications=reps,
@@ -472,14 +437,14 @@ class PayLab(AppBase):
         s = cmp.summary
         fmt = {"pct": lambda v: fmt_pct(v, 1), "pct2": lambda v: fmt_pct(v, 2),
                "money": lambda v: fmt_money(v, lang), "count": lambda v: fmt_count(v, 1)}
-        head = "".join(f'<th data-plan="{slot}">{_esc(names[slot])}</th>' for slot in s.index)
+        head = "".join(f'<th data-plan="{slot}">{esc(names[slot])}</th>' for slot in s.index)
         body = "".join(
-            f'<tr data-metric="{m}"><th>{_esc(t(f"pay_lab.metric.{m}", lang))}</th>'
+            f'<tr data-metric="{m}"><th>{esc(t(f"pay_lab.metric.{m}", lang))}</th>'
             + "".join(f'<td data-plan="{slot}">{fmt[kind](float(s.loc[slot, m]))}</td>' for slot in s.index)
             + "</tr>" for m, kind in METRICS)
         even = 2 / max(int(cmp.closes.week_in_period.max()), 1) if len(cmp.closes) else 2 / 13
         reading = "".join(
-            f'<div data-slot="{slot}">' + _esc(t("pay_lab.reading", lang, name=names[slot],
+            f'<div data-slot="{slot}">' + esc(t("pay_lab.reading", lang, name=names[slot],
                                                    cost=fmt_pct(s.loc[slot, "pay_cost_ratio"], 1),
                                                    late=fmt_pct(s.loc[slot, "period_end_share"]),
                                                    discounted=fmt_pct(s.loc[slot, "discounted_share"]),
@@ -489,29 +454,15 @@ class PayLab(AppBase):
         note = t("pay_lab.summary.note", lang, even=fmt_pct(even), replications=reps,
                  weeks=int(self.weeks.value), seconds=f"{self.last_run_seconds or 0:.1f}")
         self.summary_view.value = (
-            f'<h4>{_esc(t("pay_lab.summary.title", lang))}</h4>'
+            f'<h4>{esc(t("pay_lab.summary.title", lang))}</h4>'
             f'<table class="sdw-table sdw-summary-table"><tr><th></th>{head}</tr>{body}</table>'
-            f'<div class="sdw-reading">{reading}</div><div class="sdw-muted">{_esc(note)}</div>')
+            f'<div class="sdw-reading">{reading}</div><div class="sdw-muted">{esc(note)}</div>')
         self.figures["cost"].show(VP.cost_figure(s, lang, names, runs=cmp.runs))
         self.figures["closes"].show(VP.closes_figure(cmp.closes, lang, names))
         self.figures["attainment"].show(VP.attainment_figure(cmp.pay, lang, names))
         self._withdraw_downloads()
 
     # -- 4. exports ------------------------------------------------------------------------------------------
-    def _build_export(self) -> W.Widget:
-        self.export_button = W.Button(icon="download", layout=W.Layout(width="auto"))
-        self.export_button.add_class("sdw-export")
-        self._label(self.export_button, "ui.export.prepare")
-        self.export_button.on_click(lambda b: self.prepare_downloads())
-        self.downloads = W.HTML()
-        self.downloads.add_class("sdw-links")
-        self._relabel(lambda lang: self._withdraw_downloads())
-        return W.VBox([self._section(4, "export"), W.HBox([self.export_button]), self.downloads])
-
-    def _withdraw_downloads(self) -> None:
-        if hasattr(self, "downloads"):
-            self.downloads.value = f'<span class="sdw-muted">{_esc(t("pay_lab.export.hint", self.lang))}</span>'
-
     def export_tables(self) -> dict[str, pd.DataFrame]:
         """The tables the downloads hold: ``summary`` (one row per plan), ``runs`` (per replication), ``pay``
         (per plan, replication, rep and period) and ``closes`` (wins by week of the period)."""
@@ -530,14 +481,8 @@ class PayLab(AppBase):
     def prepare_downloads(self) -> None:
         """Links: the summary and the pay table as CSV, every table as one Excel workbook, each plan as YAML."""
         lang = self.lang
-        tables = self.export_tables()
-        stem = f"pay_lab_seed{int(self.seed.value)}"
-        links = [
-            csv_link(t("pay_lab.export.summary_csv", lang), f"{stem}_summary.csv", tables["summary"], "summary"),
-            csv_link(t("pay_lab.export.pay_csv", lang), f"{stem}_pay.csv", tables["pay"], "pay"),
-            xlsx_link(t("pay_lab.export.xlsx", lang), f"{stem}.xlsx",
-                      {t(f"pay_lab.export.sheet.{k}", lang): v for k, v in tables.items()}, "xlsx"),
-        ]
+        links = self._table_links(f"pay_lab_seed{int(self.seed.value)}", self.export_tables(),
+                                  {"summary": "summary", "pay": "pay"})
         names = self.run_names()
         for slot, plan in self._run_plans.items():
             text = yaml.safe_dump(plan.to_dict(), allow_unicode=True, sort_keys=False)

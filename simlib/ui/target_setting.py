@@ -23,11 +23,9 @@ are reported by name in the page's language, never fixed silently.
 """
 from __future__ import annotations
 
-import contextlib
-import html
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +39,7 @@ from ..scenario import Issue, Scenario, ScenarioError, load_scenario
 from ..seasonality import SEASONALITY_PRESETS, split_time
 from ..smart import SmartReport, smart_check, wilson_interval
 from ..targets import ALLOCATION_METHODS, allocation_table, clamp_adjustment, needs_adjustment, split_matrix
-from .base import AppBase, card, csv_link, fmt_count, fmt_money, fmt_pct, guarded, row, xlsx_link
+from .base import SectionedApp, card, esc, fmt_count, fmt_money, fmt_pct, guarded, row
 from .figures import Renderer, make_view
 
 __all__ = ["ADJUST_PRESETS", "DEFAULT_SCENARIO", "DIMENSIONS", "TargetSetting"]
@@ -101,10 +99,6 @@ def _amount(v: float) -> float:
     return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
-def _esc(text: Any) -> str:
-    return html.escape(str(text))
-
-
 def _mark(ok: bool | None) -> str:
     """✓ / ✗ / ? as a coloured span."""
     if ok is None:
@@ -112,7 +106,7 @@ def _mark(ok: bool | None) -> str:
     return '<span class="sdw-ok">✓</span>' if ok else '<span class="sdw-bad">✗</span>'
 
 
-class TargetSetting(AppBase):
+class TargetSetting(SectionedApp):
     """The Target Setting app: five sections, each a few inputs and what simlib makes of them.
 
     Args:
@@ -152,8 +146,6 @@ class TargetSetting(AppBase):
         self.scenario = load_scenario(scenario if scenario is not None else DEFAULT_SCENARIO)
         super().__init__(lang)
         self.seed = int(seed)
-        self._muted = 0
-        self._ready = False
         self.split: pd.DataFrame | None = None
         self.matrix: pd.DataFrame | None = None
         self.allocation: pd.DataFrame | None = None
@@ -171,7 +163,7 @@ class TargetSetting(AppBase):
             self._build_allocation(team_target),
             self._build_smart(smart_target, smart_n),
             self._build_adjustment(),
-            self._build_export(),
+            self._build_export(6),
         )
         self._ready = True
         self.update_split()          # also fills the matrix and the adjustment months
@@ -181,33 +173,6 @@ class TargetSetting(AppBase):
             self.simulate()
 
     # -- small builders ----------------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def _mute(self) -> Iterator[None]:
-        """Change widgets without their observers recomputing anything."""
-        self._muted += 1
-        try:
-            yield
-        finally:
-            self._muted -= 1
-
-    def _on(self, widget: W.Widget, callback: Callable[[], None]) -> W.Widget:
-        def handler(change: dict) -> None:
-            if not self._muted and self._ready:
-                callback()
-        widget.observe(handler, names="value")
-        return widget
-
-    def _section(self, number: int, key: str) -> W.HTML:
-        """A section's heading and its one-line explanation."""
-        w = W.HTML()
-        w.add_class(f"sdw-section-{key}")
-
-        def relabel(lang: str) -> None:
-            w.value = (f'<h3 class="sdw-section">{number} · {_esc(t(f"target_setting.{key}.title", lang))}</h3>'
-                       f'<p class="sdw-explain">{_esc(t(f"target_setting.{key}.explain", lang))}</p>')
-        self._relabel(relabel)
-        return w
-
     def _choice(self, cls: type, key: str, values: Sequence, label: Callable[[Any, str], str], value: Any,
                 **kwargs) -> W.Widget:
         """A selection widget whose option labels and description follow the page's language."""
@@ -232,9 +197,9 @@ class TargetSetting(AppBase):
         return w
 
     def _cell(self, key: str | None = None, text: str = "", cls: str = "sdw-cell") -> W.HTML:
-        w = W.HTML(f'<div class="{cls}">{_esc(text)}</div>')
+        w = W.HTML(f'<div class="{cls}">{esc(text)}</div>')
         if key:
-            self._relabel(lambda lang: setattr(w, "value", f'<div class="{cls}">{_esc(t(key, lang))}</div>'))
+            self._relabel(lambda lang: setattr(w, "value", f'<div class="{cls}">{esc(t(key, lang))}</div>'))
         return w
 
     # -- 1. time split ---------------------------------------------------------------------------------
@@ -288,18 +253,18 @@ class TargetSetting(AppBase):
         total = _amount(self.annual.value)
         quarters, months = df.attrs["quarters"], df.attrs["months"]
         weeks = VT.period_targets(df, "week")
-        head = "".join(f"<th>{_esc(t(k, lang))}</th>" for k in (
+        head = "".join(f"<th>{esc(t(k, lang))}</th>" for k in (
             "target_setting.split.quarter", "target_setting.split.quarter_target", "target_setting.split.months",
             "target_setting.split.months_sum"))
         body = []
         for q, qt in quarters.items():
             ms = sorted(m for m in months if f"Q{(m - 1) // 3 + 1}" == q)
-            parts = " + ".join(f'<span data-month="{m}">{_esc(t(f"target_setting.month.{m}", lang))} '
+            parts = " + ".join(f'<span data-month="{m}">{esc(t(f"target_setting.month.{m}", lang))} '
                                f"{fmt_count(months[m])}</span>" for m in ms)
             ok = sum(months[m] for m in ms) == qt
             body.append(f'<tr data-quarter="{q}"><th>{q}</th><td>{fmt_count(qt)}</td>'
                         f'<td style="text-align:left">{parts}</td><td>{_mark(ok)}</td></tr>')
-        body.append(f'<tr class="sdw-total"><th>{_esc(t("target_setting.total", lang))}</th>'
+        body.append(f'<tr class="sdw-total"><th>{esc(t("target_setting.total", lang))}</th>'
                     f'<td data-total="quarters">{fmt_count(sum(quarters.values()))}</td>'
                     f"<td></td><td></td></tr>")
         checks = [
@@ -312,11 +277,11 @@ class TargetSetting(AppBase):
              t("target_setting.split.check_weeks", lang, n=len(weeks), days=len(df),
                sum=fmt_money(weeks.sum(), lang))),
         ]
-        items = "".join(f'<li data-check="{k}" data-ok="{str(ok).lower()}">{_mark(ok)} {_esc(text)}</li>'
+        items = "".join(f'<li data-check="{k}" data-ok="{str(ok).lower()}">{_mark(ok)} {esc(text)}</li>'
                         for k, ok, text in checks)
         self.split_view.value = (f'<table class="sdw-table sdw-quarters"><tr>{head}</tr>{"".join(body)}</table>'
                                  f'<ul class="sdw-checks">{items}</ul>'
-                                 f'<div class="sdw-muted">{_esc(t("target_setting.split.note", lang))}</div>')
+                                 f'<div class="sdw-muted">{esc(t("target_setting.split.note", lang))}</div>')
 
     @guarded("split_chart")
     def _draw_split(self) -> None:
@@ -337,7 +302,7 @@ class TargetSetting(AppBase):
         for dim, members in DIMENSIONS.items():
             head = W.HTML()
             self._relabel(lambda lang, head=head, dim=dim: setattr(
-                head, "value", f'<div class="sdw-stage">{_esc(self._dim_label(dim, lang))} (%)</div>'))
+                head, "value", f'<div class="sdw-stage">{esc(self._dim_label(dim, lang))} (%)</div>'))
             self.shares[dim] = {}
             boxes: list[W.Widget] = [head]
             for member, share in members.items():
@@ -381,7 +346,7 @@ class TargetSetting(AppBase):
                 w.disabled = off
             text = t("target_setting.matrix.sum", lang, total=f"{total:g}%")
             self.share_sums[dim].value = (f'<div data-ok="{str(ok).lower()}">{_mark(None if off else ok)} '
-                                          f"{_esc(text)}</div>")
+                                          f"{esc(text)}</div>")
         self.matrix = None
         self.matrix_view.value = self._placeholder()
         m = split_matrix(_amount(self.annual.value), self._dims(), unit=self.unit.value)
@@ -393,12 +358,12 @@ class TargetSetting(AppBase):
         total = _amount(self.annual.value)
         rows_dim, cols_dim = self._dim_label("product"), self._dim_label("region")
         pivot = m.pivot_table(index=rows_dim, columns=cols_dim, values="target", aggfunc="sum", sort=False)
-        tot = _esc(t("target_setting.total", lang))
-        head = (f"<tr><th>{_esc(rows_dim)} \\ {_esc(cols_dim)}</th>"
-                + "".join(f"<th>{_esc(c)}</th>" for c in pivot.columns) + f"<th>{tot}</th></tr>")
+        tot = esc(t("target_setting.total", lang))
+        head = (f"<tr><th>{esc(rows_dim)} \\ {esc(cols_dim)}</th>"
+                + "".join(f"<th>{esc(c)}</th>" for c in pivot.columns) + f"<th>{tot}</th></tr>")
         body = "".join(
-            f'<tr data-row="{_esc(r)}"><th>{_esc(r)}</th>'
-            + "".join(f'<td data-col="{_esc(c)}">{fmt_count(pivot.loc[r, c])}</td>' for c in pivot.columns)
+            f'<tr data-row="{esc(r)}"><th>{esc(r)}</th>'
+            + "".join(f'<td data-col="{esc(c)}">{fmt_count(pivot.loc[r, c])}</td>' for c in pivot.columns)
             + f'<td data-total="row">{fmt_count(pivot.loc[r].sum())}</td></tr>' for r in pivot.index)
         body += (f'<tr class="sdw-total"><th>{tot}</th>'
                  + "".join(f'<td data-total="col">{fmt_count(pivot[c].sum())}</td>' for c in pivot.columns)
@@ -407,16 +372,16 @@ class TargetSetting(AppBase):
         cust = self._dim_label("customer")
         if cust in m.columns:
             by = m.groupby(cust, sort=False)["target"].sum()
-            extra = (f'<table class="sdw-table sdw-customer"><tr><th>{_esc(cust)}</th>'
-                     + "".join(f"<th>{_esc(k)}</th>" for k in by.index) + f"</tr><tr><th>{tot}</th>"
+            extra = (f'<table class="sdw-table sdw-customer"><tr><th>{esc(cust)}</th>'
+                     + "".join(f"<th>{esc(k)}</th>" for k in by.index) + f"</tr><tr><th>{tot}</th>"
                      + "".join(f"<td>{fmt_count(v)}</td>" for v in by.values) + "</tr></table>")
         ok = m["target"].sum() == total
         check = t("target_setting.matrix.check", lang, n=len(m), sum=fmt_money(m["target"].sum(), lang),
                   total=fmt_money(total, lang))
         self.matrix_view.value = (f'<table class="sdw-table sdw-pivot">{head}{body}</table>{extra}'
                                   f'<ul class="sdw-checks"><li data-check="matrix" data-ok="{str(ok).lower()}">'
-                                  f"{_mark(ok)} {_esc(check)}</li></ul>"
-                                  f'<div class="sdw-muted">{_esc(t("target_setting.matrix.note", lang))}</div>')
+                                  f"{_mark(ok)} {esc(check)}</li></ul>"
+                                  f'<div class="sdw-muted">{esc(t("target_setting.matrix.note", lang))}</div>')
         self.figures["matrix"].show(VT.matrix_figure(m, rows_dim, cols_dim, lang))
 
     # -- 3. allocation ------------------------------------------------------------------------------------
@@ -459,8 +424,8 @@ class TargetSetting(AppBase):
                        row(card(self.gap_method, self.alloc_view, basis="700px"))])
 
     def _render_methods_note(self, lang: str) -> None:
-        items = "".join(f"<li><b>{_esc(t(f'target_setting.method.{m}', lang))}</b>: "
-                        f"{_esc(t(f'target_setting.method_explain.{m}', lang))}</li>" for m in ALLOCATION_METHODS)
+        items = "".join(f"<li><b>{esc(t(f'target_setting.method.{m}', lang))}</b>: "
+                        f"{esc(t(f'target_setting.method_explain.{m}', lang))}</li>" for m in ALLOCATION_METHODS)
         self.methods_note.value = f'<ul class="sdw-hints sdw-muted">{items}</ul>'
 
     def rep_records(self) -> tuple[list[dict], dict[str, float]]:
@@ -492,19 +457,19 @@ class TargetSetting(AppBase):
         total = _amount(self.team_target.value)
         gm = self.gap_method.value
         labels = {m: t(f"target_setting.method.{m}", lang) for m in ALLOCATION_METHODS}
-        head = (f'<tr><th>{_esc(t("target_setting.alloc.rep", lang))}</th>'
-                + "".join(f'<th data-method="{m}">{_esc(labels[m])}</th>' for m in ALLOCATION_METHODS)
-                + f'<th>{_esc(t("target_setting.alloc.field.bottom_up", lang))}</th>'
-                + f'<th>{_esc(t("target_setting.alloc.gap", lang, method=labels[gm]))}</th></tr>')
+        head = (f'<tr><th>{esc(t("target_setting.alloc.rep", lang))}</th>'
+                + "".join(f'<th data-method="{m}">{esc(labels[m])}</th>' for m in ALLOCATION_METHODS)
+                + f'<th>{esc(t("target_setting.alloc.field.bottom_up", lang))}</th>'
+                + f'<th>{esc(t("target_setting.alloc.gap", lang, method=labels[gm]))}</th></tr>')
         body = ""
         for _, r in df.iterrows():
             gap = r[f"gap_{gm}"]
-            body += (f'<tr data-rep="{_esc(r["rep"])}"><th>{_esc(r["rep"])}</th>'
+            body += (f'<tr data-rep="{esc(r["rep"])}"><th>{esc(r["rep"])}</th>'
                      + "".join(f'<td data-method="{m}">{fmt_count(r[m])}</td>' for m in ALLOCATION_METHODS)
                      + f'<td data-col="bottom_up">{fmt_count(r["bottom_up"])}</td>'
                      + f'<td data-col="gap">{"+" if gap > 0 else ""}{fmt_count(gap)}</td></tr>')
         sums = {m: df[m].sum() for m in ALLOCATION_METHODS}
-        body += (f'<tr class="sdw-total"><th>{_esc(t("target_setting.total", lang))}</th>'
+        body += (f'<tr class="sdw-total"><th>{esc(t("target_setting.total", lang))}</th>'
                  + "".join(f'<td data-total="{m}">{fmt_count(sums[m])} {_mark(sums[m] == total)}</td>'
                            for m in ALLOCATION_METHODS)
                  + f'<td data-total="bottom_up">{fmt_count(df["bottom_up"].sum())}</td>'
@@ -519,8 +484,8 @@ class TargetSetting(AppBase):
         worst = t("target_setting.alloc.widest", lang, method=labels[gm], rep=widest["rep"],
                   gap=("+" if widest[f"gap_{gm}"] > 0 else "−") + fmt_money(abs(widest[f"gap_{gm}"]), lang))
         self.alloc_view.value = (f'<table class="sdw-table sdw-alloc">{head}{body}</table>'
-                                 f'<div class="sdw-verdict" data-kind="gap">{_esc(summary)}</div>'
-                                 f'<div class="sdw-muted">{_esc(worst)}</div>')
+                                 f'<div class="sdw-verdict" data-kind="gap">{esc(summary)}</div>'
+                                 f'<div class="sdw-muted">{esc(worst)}</div>')
         self.figures["allocation"].show(VT.allocation_figure(df, labels, lang))
 
     # -- 4. SMART ------------------------------------------------------------------------------------------
@@ -602,7 +567,7 @@ class TargetSetting(AppBase):
             if done % step == 0 or done == total:
                 self.progress.value = done
                 self.progress_text.value = (f'<span class="sdw-muted">'
-                                            f'{_esc(t("target_setting.smart.running", self.lang, done=done, n=total))}'
+                                            f'{esc(t("target_setting.smart.running", self.lang, done=done, n=total))}'
                                             f"</span>")
         try:
             df = replicate(sc, n=n, seed=seed, progress=progress)
@@ -676,14 +641,14 @@ class TargetSetting(AppBase):
                 detail = sep.join(found.get(c, []))
             verdict = t("target_setting.smart." + ("unknown" if ok is None else "pass" if ok else "fail"), lang)
             rows.append(f'<tr data-criterion="{c}" data-ok="{"none" if ok is None else str(ok).lower()}">'
-                        f"<th>{letters[c]} · {_esc(t(f'smart.criterion.{c}', lang))}</th>"
-                        f'<td style="text-align:left">{_mark(ok)} {_esc(verdict)}</td>'
-                        f'<td style="text-align:left" class="sdw-muted">{_esc(detail)}</td></tr>')
-        hints = "".join(f"<li>{_esc(h)}</li>" for h in report.hints)
+                        f"<th>{letters[c]} · {esc(t(f'smart.criterion.{c}', lang))}</th>"
+                        f'<td style="text-align:left">{_mark(ok)} {esc(verdict)}</td>'
+                        f'<td style="text-align:left" class="sdw-muted">{esc(detail)}</td></tr>')
+        hints = "".join(f"<li>{esc(h)}</li>" for h in report.hints)
         overall = t("target_setting.smart.passed" if report.passed else "target_setting.smart.not_passed", lang)
         self.smart_view.value = (f'<table class="sdw-table sdw-smart-report">{"".join(rows)}</table>'
                                  f'<div class="sdw-verdict" data-passed="{str(report.passed).lower()}">'
-                                 f"{_esc(overall)}</div><ul class=\"sdw-hints\">{hints}</ul>")
+                                 f"{esc(overall)}</div><ul class=\"sdw-hints\">{hints}</ul>")
 
     def _metric_value(self, v: float, metric: str) -> str:
         return fmt_money(v, self.lang) if metric == "revenue" else fmt_count(v, 1)
@@ -788,26 +753,12 @@ class TargetSetting(AppBase):
             lines = [t("target_setting.adjust.keep", lang, months=last, pct=fmt_pct(ADJUST_THRESHOLD)),
                      t("target_setting.adjust.keep_rest", lang, rest=rest, current=fmt_money(current, lang))]
         cls = "sdw-verdict sdw-adjust" if needs else "sdw-verdict"
-        self.adjust_view.value = (f'<div class="{cls}" data-needs="{str(needs).lower()}">{_esc(lines[0])}</div>'
-                                  + "".join(f"<div>{_esc(x)}</div>" for x in lines[1:]))
+        self.adjust_view.value = (f'<div class="{cls}" data-needs="{str(needs).lower()}">{esc(lines[0])}</div>'
+                                  + "".join(f"<div>{esc(x)}</div>" for x in lines[1:]))
         self.figures["adjustment"].show(VT.adjustment_figure(
             months, tgt, [act[i] if i < k else None for i in range(12)], lang, ADJUST_THRESHOLD))
 
     # -- exports ---------------------------------------------------------------------------------------------
-    def _build_export(self) -> W.Widget:
-        self.export_button = W.Button(icon="download", layout=W.Layout(width="auto"))
-        self.export_button.add_class("sdw-export")
-        self._label(self.export_button, "ui.export.prepare")
-        self.export_button.on_click(lambda b: self.prepare_downloads())
-        self.downloads = W.HTML()
-        self.downloads.add_class("sdw-links")
-        return W.VBox([self._section(6, "export"), W.HBox([self.export_button]), self.downloads])
-
-    def _withdraw_downloads(self) -> None:
-        if hasattr(self, "downloads"):
-            self.downloads.value = (f'<span class="sdw-muted">{_esc(t("target_setting.export.hint", self.lang))}'
-                                    f"</span>")
-
     def export_tables(self) -> dict[str, pd.DataFrame]:
         """The tables the downloads hold: ``quarters, months, weeks, days`` (the split), ``matrix``, ``allocation``."""
         if self.split is None or self.matrix is None or self.allocation is None:
@@ -830,17 +781,8 @@ class TargetSetting(AppBase):
     def prepare_downloads(self) -> None:
         """Links to the split (days, with quarter/month/week), the matrix and the allocation as CSV, and all
         of them as one Excel workbook (a sheet each)."""
-        lang = self.lang
-        tables = self.export_tables()
-        stem = f"target_setting_{self.year.value}"
-        links = [
-            csv_link(t("target_setting.export.split_csv", lang), f"{stem}_split.csv", tables["days"], "split"),
-            csv_link(t("target_setting.export.matrix_csv", lang), f"{stem}_matrix.csv", tables["matrix"], "matrix"),
-            csv_link(t("target_setting.export.allocation_csv", lang), f"{stem}_allocation.csv", tables["allocation"],
-                     "allocation"),
-            xlsx_link(t("target_setting.export.xlsx", lang), f"{stem}.xlsx",
-                      {t(f"target_setting.export.sheet.{k}", lang): v for k, v in tables.items()}, "xlsx"),
-        ]
+        links = self._table_links(f"target_setting_{self.year.value}", self.export_tables(),
+                                  {"split": "days", "matrix": "matrix", "allocation": "allocation"})
         self.downloads.value = " ".join(links)
 
     # -- language and messages ---------------------------------------------------------------------------------
@@ -853,7 +795,7 @@ class TargetSetting(AppBase):
         self.update_smart()
 
     def _placeholder(self) -> str:
-        return f'<div class="sdw-muted">{_esc(t("target_setting.fix_inputs", self.lang))}</div>'
+        return f'<div class="sdw-muted">{esc(t("target_setting.fix_inputs", self.lang))}</div>'
 
 
 def _template(text: str) -> re.Pattern:

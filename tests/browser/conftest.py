@@ -1,70 +1,87 @@
 """Voilà over the repository and a headless chromium, shared by the browser tests.
 
-The server runs in tree mode as ``make app`` serves the workbook: each notebook is at
-``/voila/render/notebooks/<name>.ipynb``. Screenshots go to tests/artifacts/ (not committed).
+The server runs in tree mode as ``make app`` serves the workbook (:func:`simlib.ui.serve.voila_server`):
+each notebook is at ``/voila/render/notebooks/<name>.ipynb``. Every test in this folder is marked
+``browser`` and skipped when chromium is missing. Screenshots go to the ``artifacts`` folder,
+tests/artifacts/ (not committed); ``clean(page)`` checks that a page shows nothing gone wrong, and
+``message(page)`` waits for an app's message.
 """
 from __future__ import annotations
 
 import contextlib
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from simlib.ui.serve import CHROMIUM, CHROMIUM_ARGS, ROOT, voila_server
+
+ARTIFACTS = ROOT / "tests" / "artifacts"   # gitignored
 RENDER_TIMEOUT_MS = 180_000  # a cold kernel on a busy 2-core machine
+BAD_TEXT = ("Traceback", "Error:", "Exception", "ScenarioError")
+HERE = Path(__file__).resolve().parent
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.hookimpl(tryfirst=True)   # before ``-m`` selects by marker
+def pytest_collection_modifyitems(config, items):
+    """Mark every test of tests/browser ``browser``, and skip it when chromium is missing."""
+    missing = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                 reason=f"{CHROMIUM} is missing (apt-get install chromium)")
+    for item in items:
+        if Path(item.path).resolve().is_relative_to(HERE):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(missing)
+
+
+def assert_clean(page, *, allow_alert: bool = True) -> None:
+    """The page shows no traceback or error text, no stderr output and no page error; with
+    ``allow_alert=False`` no message (``.sdw-message [role=alert]``) either."""
+    body = page.locator("body").inner_text()
+    for bad in BAD_TEXT:
+        assert bad not in body, f"the page shows {bad!r}"
+    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    if not allow_alert:
+        assert page.locator(".sdw-message [role=alert]").count() == 0
+    assert not page.page_errors, page.page_errors
+
+
+def wait_for_message(page) -> str:
+    """Wait for the app's message (``.sdw-message [role=alert]``) and return its text; no traceback shows."""
+    alert = page.locator(".sdw-message [role=alert]")
+    alert.wait_for()
+    body = page.locator("body").inner_text()
+    assert "Traceback" not in body and "ScenarioError" not in body
+    return alert.inner_text()
 
 
 @pytest.fixture(scope="session")
-def voila_url():
-    """Start Voilà over the repository root on a free port; yield its base URL; stop it at the end."""
-    port = _free_port()
-    voila = Path(sys.executable).with_name("voila")
+def artifacts() -> Path:
+    """The folder for screenshots and logs (tests/artifacts/, not committed)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "voila.log", "wb")  # noqa: SIM115 — closed at teardown
-    proc = subprocess.Popen([str(voila), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", str(ROOT)],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"voila exited with {proc.returncode}; see {ARTIFACTS / 'voila.log'}")
-            try:
-                with urllib.request.urlopen(url + "voila/tree", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("voila did not answer within 90 s")
-            time.sleep(0.3)
-        yield url
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def clean():
+    """:func:`assert_clean`: ``clean(page)``; ``clean(page, allow_alert=False)`` fails on a message too."""
+    return assert_clean
+
+
+@pytest.fixture
+def message():
+    """:func:`wait_for_message`: ``message(page)`` is the text of the message the page shows."""
+    return wait_for_message
+
+
+@pytest.fixture(scope="session")
+def voila_url(artifacts):
+    """Start Voilà over the repository root on a free port; yield its base URL; stop it at the end."""
+    log = artifacts / "voila.log"
+    with contextlib.ExitStack() as stack:
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+            url = stack.enter_context(voila_server(ROOT, timeout=90, log_path=log))
+        except (RuntimeError, TimeoutError) as exc:
+            pytest.fail(f"{exc}; see {log}")
+        yield url
 
 
 @pytest.fixture(scope="session")
