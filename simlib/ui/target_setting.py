@@ -37,7 +37,7 @@ from ..i18n import catalog, t
 from ..results import replicate
 from ..scenario import Issue, Scenario, ScenarioError, load_scenario
 from ..seasonality import SEASONALITY_PRESETS, split_time
-from ..smart import SmartReport, smart_check, wilson_interval
+from ..smart import ACHIEVABLE_AT, TOO_EASY_ABOVE, SmartReport, smart_check, wilson_interval
 from ..targets import ALLOCATION_METHODS, allocation_table, clamp_adjustment, needs_adjustment, split_matrix
 from .base import SectionedApp, card, esc, fmt_count, fmt_money, fmt_pct, guarded, row
 from .figures import Renderer, make_view
@@ -61,7 +61,6 @@ COMMITMENTS = {"王芳": 900_000, "李偉": 780_000, "張敏": 650_000, "劉洋"
 HORIZONS = {"quarter": 13, "half": 26, "year": 52}
 METRICS = ("revenue", "won")
 #: the thresholds :func:`simlib.smart.smart_check` judges "achievable" by (tests keep them in step)
-ACHIEVABLE_AT, TOO_EASY_ABOVE = 0.25, 0.95
 #: monthly attainment (actual ÷ target) of twelve months, to try the adjustment rule on (S1)
 ADJUST_PRESETS: dict[str, list[float]] = {
     "three_short": [0.98, 0.90, 0.62, 0.65, 0.60, 0.66, 0.72, 0.75, 0.80, 0.78, 0.82, 0.85],
