@@ -32,7 +32,7 @@ app: install
 	@echo "  English:    $(HUB)?lang=en"
 	@echo ""
 	$(VENV)/bin/voila --no-browser --Voila.ip=$(HOST) --port=$(PORT) \
-	  --Voila.root_dir="$(CURDIR)" --VoilaConfiguration.file_allowlist="['.*\.(png|jpg|gif|svg|csv|xlsx|yaml)']" \
+	  --Voila.root_dir="$(CURDIR)" --VoilaConfiguration.file_allowlist='.*\.(png|jpg|gif|svg|csv|xlsx|yaml)' \
 	  --MappingKernelManager.cull_idle_timeout=3600 --MappingKernelManager.cull_interval=300 \
 	  "$(CURDIR)"
 
