@@ -97,7 +97,8 @@ class PayCurve:
         self.comm = np.array([p.commission for p in pays]) / q
         self.bonus = np.array([p.bonus for p in pays])
         self.tail = (self.comm[-1] - self.comm[-2]) / step
-        self.slope0 = (self.comm[1] - self.comm[0]) / step
+        self._comm_pieces = _pieces(self.grid, self.comm, self.tail)
+        self._bonus_pieces = _pieces(self.grid, self.bonus, 0.0)
         self._floor = max(float(np.nanmax(np.diff(self.comm) / step)), 1e-6)
 
     def reference_rate(self, quota: float, sd: float | None = None) -> float:
@@ -124,24 +125,10 @@ class PayCurve:
         slope = np.where(nxt > idx, (self.comm[nxt] - self.comm[idx]) / self.step, self.tail)
         return quota * (self.comm[idx] + slope * frac) + self.bonus[idx]
 
-    def _cells(self, mean: float, sd: float, quota: float):
-        """Grid cells ``[g_k, g_k+1)`` within ±8 sd of ``mean`` (attainment units) and their edges'
-        z-scores; the first cell reaches down to -inf and the last up to +inf."""
-        m, s = mean / quota, max(sd / quota, 1e-9)
-        n = len(self.grid)
-        lo = min(max(0, int((m - 8 * s) / self.step)), n - 2)
-        hi = max(min(n - 1, int((m + 8 * s) / self.step) + 1), lo + 1)
-        edges = np.arange(lo, hi + 1) * self.step
-        if lo == 0:
-            edges[0] = -np.inf
-        if hi == n - 1:
-            edges[-1] = np.inf
-        return lo, hi, (edges - m) / s, s
-
     def expected(self, mean, sd, quota):
-        """Expected variable pay when period sales are Normal(mean, sd): the tabulated curve integrated
-        cell by cell, so a plan's jumps (a bonus at 100 %, a retroactive tier) count with their true
-        weight — what a rep near a threshold feels.
+        """Expected variable pay when period sales are Normal(mean, sd), in closed form over the
+        curve's linear pieces, so a plan's jumps (a bonus at 100 %, a retroactive tier) count with
+        their true weight — what a rep near a threshold feels.
 
             >>> from simlib.incentives import CompPlan
             >>> plan = CompPlan.from_dict({"bonus": {"target": 1000, "bands": [{"from": 0, "x": 0}, {"from": 1, "x": 1}]}})
@@ -150,32 +137,87 @@ class PayCurve:
         """
         if np.ndim(mean) or np.ndim(sd):
             return np.vectorize(lambda m, s: self.expected(m, s, quota))(mean, sd)
-        lo, hi, z, s = self._cells(float(mean), float(sd), quota)
-        p = np.diff(ndtr(z))
-        v = self.comm[lo:hi] * quota + self.bonus[lo:hi]
-        out = float(p @ v)
-        if lo == 0:       # the curve's first slope continues below zero sales: a forecast is no contract
-            m = float(mean) / quota
-            out += self.slope0 * quota * (m * ndtr(-m / s) - s * math.exp(-0.5 * (m / s) ** 2) / math.sqrt(2 * math.pi))
-        if hi == len(self.grid) - 1:    # beyond the grid the last slope goes on
-            u = (float(mean) / quota - self.grid[-2]) / s
-            out += self.tail * quota * s * (u * ndtr(u) + math.exp(-0.5 * u * u) / math.sqrt(2 * math.pi))
-        return out
+        m, s = float(mean) / quota, max(float(sd) / quota, 1e-9)
+        return quota * _piecewise_mean(self._comm_pieces, m, s) + _piecewise_mean(self._bonus_pieces, m, s)
 
     def marginal(self, mean, sd, quota, delta=None):
         """Expected pay of one more yuan of sales at period sales ~ Normal(mean, sd): the exact
         derivative of :meth:`expected` in ``mean`` (``delta`` is accepted for compatibility)."""
         if np.ndim(mean) or np.ndim(sd):
             return np.vectorize(lambda m, s: self.marginal(m, s, quota))(mean, sd)
-        lo, hi, z, s = self._cells(float(mean), float(sd), quota)
-        dens = np.exp(-0.5 * np.minimum(z * z, 1e6)) / math.sqrt(2 * math.pi)
-        v = self.comm[lo:hi] * quota + self.bonus[lo:hi]
-        out = float((dens[:-1] - dens[1:]) @ v / (s * quota))
-        if lo == 0:
-            out += self.slope0 * float(ndtr(-float(mean) / quota / s))
-        if hi == len(self.grid) - 1:
-            out += self.tail * float(ndtr((float(mean) / quota - self.grid[-2]) / s))
-        return out
+        m, s = float(mean) / quota, max(float(sd) / quota, 1e-9)
+        return _piecewise_slope(self._comm_pieces, m, s) + _piecewise_slope(self._bonus_pieces, m, s) / quota
+
+
+def _pieces(grid: np.ndarray, values: np.ndarray, tail: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A tabulated curve as linear pieces ``value = alpha + slope * a`` starting at ``starts`` (the
+    first reaches down to -inf, the last goes on at ``tail``). A cell whose slope differs from both
+    neighbours is a jump at its right end (a retroactive tier, a bonus band, a gate), not a ramp.
+
+        >>> g = np.arange(0, 2.01, 0.5); v = np.array([0, 0, 5, 5, 5.0])     # a step of 5 at 1.0
+        >>> starts, alpha, slope = _pieces(g, v, 0.0)
+        >>> [starts.tolist(), alpha.tolist(), slope.tolist()]
+        [[-inf, 1.0], [0.0, 5.0], [0.0, 0.0]]
+    """
+    step = grid[1] - grid[0]
+    d = np.diff(values) / step
+    tol = 1e-9 * max(1.0, float(np.abs(d).max()))
+    starts, alpha, slope = [-np.inf], [], []
+    cur = d[0]
+    alpha.append(values[0] - cur * grid[0])
+    slope.append(cur)
+    k = 1
+    n = len(d)
+    while k < n:
+        if abs(d[k] - cur) <= tol:
+            k += 1
+            continue
+        isolated = k + 1 < n and abs(d[k] - d[k + 1]) > tol
+        if isolated:                          # a jump at grid[k + 1]: the current piece runs up to it
+            at, cur = k + 1, d[k + 1]
+        else:                                 # the slope changes at grid[k]
+            at, cur = k, d[k]
+        starts.append(grid[at])
+        alpha.append(values[at] - cur * grid[at])
+        slope.append(cur)
+        k = at + 1
+    if abs(tail - slope[-1]) > tol:           # beyond the grid the curve goes on at its last slope
+        starts.append(grid[-1])
+        alpha.append(values[-1] - tail * grid[-1])
+        slope.append(tail)
+    return np.asarray(starts, float), np.asarray(alpha, float), np.asarray(slope, float)
+
+
+_SQRT2PI = math.sqrt(2 * math.pi)
+
+
+def _z(pieces, m: float, s: float):
+    starts = pieces[0]
+    zl = (starts - m) / s
+    zu = np.append(zl[1:], np.inf)
+    return zl, zu
+
+
+def _piecewise_mean(pieces, m: float, s: float) -> float:
+    """E[f(A)] for A ~ Normal(m, s) and f given by :func:`_pieces`."""
+    _, alpha, slope = pieces
+    zl, zu = _z(pieces, m, s)
+    dPhi = ndtr(zu) - ndtr(zl)
+    dphi = (np.exp(-0.5 * np.minimum(zu * zu, 1e4)) - np.exp(-0.5 * np.minimum(zl * zl, 1e4))) / _SQRT2PI
+    return float(alpha @ dPhi + slope @ (m * dPhi - s * dphi))
+
+
+def _piecewise_slope(pieces, m: float, s: float) -> float:
+    """d/dm E[f(A)]: the mean slope plus each jump times the density at it."""
+    starts, alpha, slope = pieces
+    zl, zu = _z(pieces, m, s)
+    out = float(slope @ (ndtr(zu) - ndtr(zl)))
+    if len(starts) > 1:
+        x = starts[1:]
+        jumps = (alpha[1:] + slope[1:] * x) - (alpha[:-1] + slope[:-1] * x)
+        z = (x - m) / s
+        out += float(jumps @ np.exp(-0.5 * np.minimum(z * z, 1e4))) / (_SQRT2PI * s)
+    return out
 
 
 @lru_cache(maxsize=64)
