@@ -38,12 +38,13 @@ __all__ = ["World", "draw_world", "run"]
 class World:
     """Everything random about one run, drawn before the clock starts (common random numbers)."""
 
-    __slots__ = ("arrivals", "random_reps", "seed", "skills", "uniforms", "values", "waits")
+    __slots__ = ("arrivals", "people", "random_reps", "seed", "skills", "uniforms", "values", "waits")
 
-    def __init__(self, arrivals, values, uniforms, waits, random_reps, seed, skills=None):
+    def __init__(self, arrivals, values, uniforms, waits, random_reps, seed, skills=None, people=None):
         self.arrivals, self.values, self.uniforms = arrivals, values, uniforms
         self.waits, self.random_reps, self.seed = waits, random_reps, seed
         self.skills = skills
+        self.people = people      # team dynamics' draws (simlib.team.draw_people), when on
 
 
 def draw_world(sc: Scenario, seed: int | None) -> World:
@@ -68,10 +69,12 @@ def draw_world(sc: Scenario, seed: int | None) -> World:
     if sc.team.skill_cv > 0:   # the team's spread of skill: lognormal with mean 1, from its own stream
         s2 = math.log1p(sc.team.skill_cv**2)
         skills = skills * st["team"].lognormal(-s2 / 2, math.sqrt(s2), reps)
-    return World(arrivals, values, uniforms, waits, random_reps, st.seed, skills)
+    from . import team
+    people = team.draw_people(sc, st["people"]) if team.active(sc) else None
+    return World(arrivals, values, uniforms, waits, random_reps, st.seed, skills, people)
 
 
-def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None) -> dict:
+def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None, people=None) -> dict:
     """Simulate ``sc`` in ``world``; returns the raw arrays :class:`simlib.results.SimResult` wraps.
 
     Args:
@@ -80,6 +83,12 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
         policy: optional :class:`simlib.policy.PlanPolicy`: at the start of each week it sets every
             rep's hours for the week and names deals the rep pulls in; when a deal is won it says
             when the deal is booked (now, or pushed to the next period).
+        people: optional :class:`simlib.team.TeamDynamics`: at the start of each week, before the
+            policy, it sets each seat's hours (0 while vacant; less for mentors, trainees, reps on a
+            PIP) and its stage conversions for the week (ramp, training, role). A deal's fate at a
+            stage is then decided with its seat's conversion when the stage's work starts (the
+            deal's own uniform for the stage, as without people). With a policy too, the policy's
+            effort scales the hours the people hook gives.
     """
     horizon = sc.horizon_weeks
     n_reps = len(sc.team.reps)
@@ -91,8 +100,11 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
     cap_rows = caps.tolist()
     # a rep with no hours at all takes the week-by-week path, which skips weeks without hours
     const_cap = [row[0] if min(row) == max(row) and row[0] > 0 else None for row in cap_rows]
-    if policy is not None:
+    if policy is not None or people is not None:
         const_cap = [None] * n_reps   # hours are decided week by week
+    dyn = people is not None          # stage fates decided when the work starts, by the seat's skill then
+    conv_now = people.conv if dyn else None
+    uni = world.uniforms.tolist() if dyn else None
 
     arrivals = world.arrivals.tolist()
     n = len(arrivals)
@@ -134,7 +146,7 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
     waiting: list[set] | None = [set() for _ in range(n_reps)] if policy is not None else None
     # with a policy, each rep splits its week between prospecting (new leads, stage 0) and advancing
     # deals: ``prospect[r]`` is the share of the week's hours it gives new leads while deals wait
-    split = policy is not None
+    split = policy is not None or dyn
     leads_q: list[deque] = [deque() for _ in range(n_reps)]
     prospect: list = [None] * n_reps   # None: the scenario's work order; else (share, more)
 
@@ -262,6 +274,8 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
             k = stage[i]
             h = work[k]
             start = now
+            if dyn:
+                pk = conv_now[r][k]
             current[r] = (i, k, ready_at[i], start)
             # spend h hours at the rep's weekly rate; work that does not fit runs into next week
             if cc is not None:
@@ -293,7 +307,7 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
             add_visit((i, k, ready_at[i], start, now))
             if least:
                 load[r] -= work[k]
-            if k < fate[i]:
+            if (uni[i][k] < pk) if dyn else (k < fate[i]):
                 k += 1
                 if k == n_st:
                     if policy is None:
@@ -301,6 +315,8 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
                         closed[i] = now
                     else:
                         book(i, r, now)
+                    if dyn and outcome[i] == 1:
+                        people.won(r, closed[i], i)
                 else:
                     stage[i] = k
                     if waits is not None and waits[i][k] > 0 and i not in rushed:
@@ -448,18 +464,31 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
         pushed[i] = when > now
 
     def weekly():
-        """Each week, before any rep works in it: the policy sets hours and reps pull deals in."""
+        """Each week, before any rep works in it: the people hook sets seats' hours and skills, the
+        policy scales the hours by effort and reps pull deals in."""
         for w in range(horizon):
             if w:
                 yield timeout(1.0)
             now = env.now
+            if dyn:
+                hours_w = people.begin_week(w, [row[w] for row in cap_rows])
             for r in range(n_reps):
+                if policy is None:     # people only
+                    cap_rows[r][w], prospect[r] = hours_w[r], people.prospect[r]
+                    if least:
+                        inv_cap[r] = 1.0 / cap_rows[r][w] if cap_rows[r][w] > 0 else 1e9
+                    continue
                 q = queues[r]
                 desk = list(q) if fifo else [e[3] for e in q]
                 if current[r] is not None:
                     desk.append(current[r][0])
                 # deals waiting on the customer are the rep's too
                 cap_rows[r][w], pulls, prospect[r] = policy.begin_week(w, r, desk, sorted(waiting[r]), stage, now)
+                if dyn:   # effort (hours ÷ normal hours) scales the hours the seat has this week
+                    base_r = policy.base[r]
+                    cap_rows[r][w] = hours_w[r] * (cap_rows[r][w] / base_r) if base_r > 0 else 0.0
+                    if prospect[r] is None:
+                        prospect[r] = people.prospect[r]
                 if least:
                     inv_cap[r] = 1.0 / cap_rows[r][w] if cap_rows[r][w] > 0 else 1e9
                 for i in pulls:
@@ -473,8 +502,8 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
                         push(r, i, now)
                         poke(r)
 
-    simple = not later_waits and not least and policy is None   # nothing but a rep fills its desk
-    if policy is not None:
+    simple = not later_waits and not least and policy is None and not dyn   # nothing but a rep fills its desk
+    if policy is not None or dyn:
         env.process(weekly())
     for r in range(n_reps):
         env.process(solo_rep(r) if simple and const_cap[r] is not None else rep_process(r))
@@ -493,6 +522,7 @@ def run(sc: Scenario, world: World, caps: np.ndarray | None = None, policy=None)
         "visits": (v[:, 0].astype(np.int64), v[:, 1].astype(np.int64), v[:, 2], v[:, 3], v[:, 4]),
         "pushed": np.asarray(pushed, dtype=bool), "skills": np.asarray(skills, dtype=float),
         "lead_hours": np.asarray(lead_hours, dtype=float) if split else None,
+        "people": people,
     }
 
 

@@ -147,6 +147,33 @@ class SimResult:
                                   else np.full(n_reps * horizon, np.nan)),
         })
 
+    @cached_property
+    def _people_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        from .team import empty_tables
+        dyn = self._raw.get("people")
+        if dyn is None:
+            return empty_tables()
+        return dyn.tables()
+
+    @property
+    def people(self) -> pd.DataFrame:
+        """Team dynamics (COURSE.md §5; :mod:`simlib.team`): one row per seat and week — ``seat, week,
+        occupant`` (None while vacant), ``tenure_months`` (NaN for a rep without tenure: fully
+        ramped), ``ramp`` (productivity relative to a tenured rep), ``skill`` (the occupant's odds
+        multiplier this week, ramp included), ``state`` (one of :data:`simlib.team.STATES`: vacant,
+        pip, training, mentee, mentor, active — the first that applies), ``hours`` (selling hours the
+        seat has this week, before any plan effort), ``role``, ``mentor`` (a mentee's mentor),
+        ``mentees`` (a mentor's), ``training``, ``pip`` and ``sales`` (booked that week). Empty
+        without team dynamics."""
+        return self._people_tables[0]
+
+    @property
+    def events(self) -> pd.DataFrame:
+        """People events, in order: ``week, seat, person, event, detail, tenure_months``; ``event`` is
+        ``hire``, ``quit``, ``exit`` (after a PIP), ``pip_start``, ``pip_end`` (``detail``: passed,
+        extended or exit) or ``training`` (``detail``: the stage). Empty without team dynamics."""
+        return self._people_tables[1]
+
     def weekly(self) -> pd.DataFrame:
         """One row per week for the whole team: ``week, leads, won, lost, revenue, hours_worked,
         hours_available, utilization, open_end`` (deals in progress at the week's end)."""
@@ -214,7 +241,25 @@ class SimResult:
             "avg_cycle_weeks": float(cycle.mean()) if won else math.nan,
             "avg_won_value": revenue / won if won else math.nan,
             "seed": self.seed,
-        } | (self._pay_summary() if self.scenario.incentives is not None else {})
+        } | (self._pay_summary() if self.scenario.incentives is not None else {}) | (
+            self._people_summary() if raw.get("people") is not None else {})
+
+    def _people_summary(self) -> dict:
+        """Headcount and turnover with team dynamics: ``headcount_avg`` (occupied seats, mean over
+        weeks), ``vacant_share`` (vacant seat-weeks ÷ seat-weeks), ``hires, quits, exits`` (PIP exits),
+        ``turnover_annual`` ((quits + exits) ÷ average headcount, annualised: × 52 ÷ weeks),
+        ``pips`` (PIPs started), ``trained`` (trainees)."""
+        dyn = self._raw["people"]
+        h = self.scenario.horizon_weeks
+        occupied = float((dyn.t_state > 0).sum())
+        head = occupied / h
+        kinds = [e[3] for e in dyn.events]
+        quits, exits = kinds.count("quit"), kinds.count("exit")
+        pips = sum(1 for e in dyn.events if e[3] == "pip_start" and e[4] != "extension")
+        return {"headcount_avg": head, "vacant_share": 1.0 - occupied / (dyn.n * h) if dyn.n else 0.0,
+                "hires": kinds.count("hire"), "quits": quits, "exits": exits,
+                "turnover_annual": (quits + exits) / head * 52 / h if head else math.nan,
+                "pips": pips, "trained": kinds.count("training")}
 
     # -- pay ------------------------------------------------------------------------------------
     def pay(self) -> pd.DataFrame:
@@ -311,7 +356,9 @@ def simulate(scenario: Scenario | dict | str, seed: int | None = None) -> SimRes
     if sc.incentives is not None and sc.behaviour.preset != "no_gaming":
         from .policy import PlanPolicy
         policy = PlanPolicy(sc, world.values, world.skills)
-    return SimResult(sc, world, engine.run(sc, world, policy=policy), policy)
+    from . import team
+    people = team.TeamDynamics(sc, world, policy) if team.active(sc) else None
+    return SimResult(sc, world, engine.run(sc, world, policy=policy, people=people), policy)
 
 
 def _summary_row(sc: Scenario, seed: int) -> dict:

@@ -23,6 +23,7 @@ __all__ = ["STREAM_NAMES", "Streams", "replication_seeds"]
 STREAM_NAMES: tuple[str, ...] = (
     "arrivals", "values", "conversion", "waits", "assignment",
     "behaviour", "team", "customers", "spare1", "spare2",
+    "people",     # team dynamics (simlib.team): leaving, new hires' skill
 )
 
 

@@ -32,6 +32,7 @@ from .behaviour import Behaviour
 from .i18n import LANGUAGES, normalize_lang
 from .incentives import CompPlan
 from .schema import Issue, ScenarioError, _Model, format_path, parse_yaml, validate_model  # noqa: F401 (re-exported)
+from .team import People, check_names
 
 __all__ = [
     "MAX_LEADS",
@@ -118,6 +119,10 @@ class Rep(_Model):
     ``skill`` scales the odds of passing each stage (1 = as the funnel says; 1.5 = odds × 1.5);
     ``tenure_months``, ``history`` (same-period sales, several years allowed) and ``potential`` feed
     target allocation (:func:`simlib.targets.allocate`); ``quota`` fixes this rep's quota per plan period.
+    With a ``people:`` block, ``tenure_months`` also sets where the rep is on the new-hire ramp (none:
+    fully ramped). ``role`` (hunter, farmer, consultant, key_account; COURSE.md §5) changes the rep's
+    stage odds and how it splits its week between new leads and deals in progress
+    (:data:`simlib.team.ROLE_EFFECTS`).
     """
     name: str = Field(min_length=1, max_length=40)
     hours_per_week: float | None = Field(None, gt=0, le=80)
@@ -126,6 +131,7 @@ class Rep(_Model):
     history: float | list[float] | None = None
     potential: float | None = Field(None, ge=0)
     quota: float | None = Field(None, gt=0, le=1e11)
+    role: Literal["hunter", "farmer", "consultant", "key_account"] | None = None
 
 
 class Team(_Model):
@@ -186,6 +192,12 @@ class Scenario(_Model):
     incentives: CompPlan | None = None
     quotas: Quotas | None = None
     behaviour: Behaviour = Behaviour()
+    people: People | None = None
+
+    @model_validator(mode="after")
+    def _people_names(self) -> Scenario:
+        check_names(self)
+        return self
 
     @model_validator(mode="after")
     def _plan_needs_quotas(self) -> Scenario:

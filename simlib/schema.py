@@ -141,7 +141,7 @@ def _issue_from(err: dict, root: type[BaseModel]) -> Issue:
         return Issue(path, "choice", {"expected": expected, "input": shown})
     if kind in _TYPE_CODES:
         return Issue(path, "type_" + _TYPE_CODES[kind], {"input": shown})
-    if kind in ("too_large", "quotas_needed", "plan_needed"):
+    if kind in ("too_large", "quotas_needed", "plan_needed", "unknown_name", "pip_final_weeks"):
         return Issue(ctx.pop("field"), kind, ctx)
     if kind in ("duplicate_name", "rep_count", "bad_language", "quota_source", "bands_start", "bands_order",
                 "cap_empty", "shares_sum"):
