@@ -17,7 +17,8 @@ def errors_of(data) -> simlib.ScenarioError:
 
 
 def test_every_shipped_scenario_loads():
-    files = sorted(f for f in (ROOT / "scenarios").rglob("*.yaml") if "plans" not in f.parts)
+    # plans/ holds pay plans and customers/ account-base specs (simlib.accounts): other kinds of file
+    files = sorted(f for f in (ROOT / "scenarios").rglob("*.yaml") if not {"plans", "customers"} & set(f.parts))
     assert files
     for f in files:
         sc = load_scenario(f)
