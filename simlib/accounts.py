@@ -83,11 +83,10 @@ from __future__ import annotations
 
 import difflib
 import math
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from statistics import NormalDist
 from typing import Any, Literal
@@ -100,7 +99,6 @@ from pydantic_core import PydanticCustomError
 from .appraisal import _label, _pct, _problems, validate_record
 from .customers import COMPLAINT_SLA_HOURS, Lifecycle, clv, synthetic_accounts
 from .i18n import t
-from .rng import replication_seeds
 from .schema import Issue, ScenarioError, _Model, parse_yaml
 from .targets import split
 
@@ -138,7 +136,6 @@ MAX_ACCOUNTS = 20_000
 MAX_MONTHS = 60
 MAX_ACCOUNT_MONTHS = 240_000
 """Largest accounts × months of one run (the draws are made up front: ~0.2 kB per account-month)."""
-MAX_REPLICATIONS = 100_000
 _CHUNK = 256                    # new accounts' draws are made in blocks of this many
 
 Tier = Literal["A", "B", "C"]
@@ -1246,10 +1243,6 @@ def _summary_row(sp: AccountsSpec, seed: int, months: int, policy: Any) -> dict:
     return simulate_accounts(sp, seed, months, policy).summary()
 
 
-def _batch(sp: AccountsSpec, seeds: list[int], months: int, policy: Any) -> list[dict]:
-    return [_summary_row(sp, s, months, policy) for s in seeds]
-
-
 def replicate_accounts(spec: AccountsSpec | Mapping | str | Path, n: int = 100, seed: int | None = 0, *,
                        workers: int = 1, progress: Callable[[int, int], None] | None = None, months: int = 12,
                        policy: Any = None) -> pd.DataFrame:
@@ -1263,35 +1256,11 @@ def replicate_accounts(spec: AccountsSpec | Mapping | str | Path, n: int = 100, 
         >>> df[["replication", "accounts_start"]].values.tolist()
         [[1, 100], [2, 100], [3, 100]]
     """
+    from .results import run_replications
     sp = load_accounts(spec)
     resolve_policy(sp, policy)
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= MAX_REPLICATIONS:
-        raise ScenarioError([Issue("n", "replications", {"max": MAX_REPLICATIONS, "input": n})])
-    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
-        raise ScenarioError([Issue("workers", "workers", {"input": workers})])
-    seeds = replication_seeds(seed, int(n))
-    rows: list[dict] = []
-    if workers == 1 or n < 4:
-        for i, s in enumerate(seeds):
-            rows.append(_summary_row(sp, s, months, policy))
-            if progress:
-                progress(i + 1, n)
-    else:
-        from joblib import Parallel, delayed
-        workers = min(int(workers), os.cpu_count() or 1, n) or 1
-        chunk = max(1, math.ceil(n / (workers * 8)))
-        batches = [seeds[i:i + chunk] for i in range(0, n, chunk)]
-        par = Parallel(n_jobs=workers, backend="loky", return_as="generator")
-        done = 0
-        for part in par(delayed(_batch)(sp, b, months, policy) for b in batches):
-            rows.extend(part)
-            done += len(part)
-            if progress:
-                progress(done, n)
-    df = pd.DataFrame(rows)
-    df.insert(0, "replication", np.arange(1, n + 1))
-    df["seed"] = np.asarray(seeds, dtype=np.int64)
-    return df
+    return run_replications(partial(_summary_row, sp, months=months, policy=policy), n, seed,
+                            workers=workers, progress=progress)
 
 
 def check_calibration(spec: AccountsSpec | Mapping | str | Path, n: int = 200, seed: int | None = 0, *,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
-from functools import cached_property
+from functools import cached_property, partial
 
 import numpy as np
 import pandas as pd
@@ -374,6 +374,18 @@ def replicate(scenario: Scenario | dict | str, n: int = 100, seed: int | None = 
     ``progress(done, total)`` is called as replications finish (an app's progress bar).
     """
     sc = load_scenario(scenario)
+    return run_replications(partial(_summary_row, sc), n, seed, workers=workers, progress=progress)
+
+
+def run_replications(row: Callable[[int], dict], n: int, seed: int | None, *, workers: int = 1,
+                     progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    """``row(seed)`` for ``n`` seeds derived from ``seed``: one row each, with ``replication, seed``.
+
+    Shared by every model's ``replicate`` (the funnel's here, :func:`simlib.accounts.replicate_accounts`):
+    ``workers > 1`` runs batches in separate processes (joblib's loky, safe from a notebook kernel;
+    ``row`` must pickle, e.g. a ``functools.partial`` of a module-level function) and gives the same
+    rows; ``progress(done, total)`` is called as replications finish.
+    """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= MAX_REPLICATIONS:
         raise ScenarioError([Issue("n", "replications", {"max": MAX_REPLICATIONS, "input": n})])
     if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
@@ -382,7 +394,7 @@ def replicate(scenario: Scenario | dict | str, n: int = 100, seed: int | None = 
     rows: list[dict] = []
     if workers == 1 or n < 4:
         for i, s in enumerate(seeds):
-            rows.append(_summary_row(sc, s))
+            rows.append(row(s))
             if progress:
                 progress(i + 1, n)
     else:
@@ -392,7 +404,7 @@ def replicate(scenario: Scenario | dict | str, n: int = 100, seed: int | None = 
         batches = [seeds[i:i + chunk] for i in range(0, n, chunk)]
         par = Parallel(n_jobs=workers, backend="loky", return_as="generator")
         done = 0
-        for part in par(delayed(_batch)(sc, b) for b in batches):
+        for part in par(delayed(_batch)(row, b) for b in batches):
             rows.extend(part)
             done += len(part)
             if progress:
@@ -403,8 +415,8 @@ def replicate(scenario: Scenario | dict | str, n: int = 100, seed: int | None = 
     return df
 
 
-def _batch(sc: Scenario, seeds: list[int]) -> list[dict]:
-    return [_summary_row(sc, s) for s in seeds]
+def _batch(row: Callable[[int], dict], seeds: list[int]) -> list[dict]:
+    return [row(s) for s in seeds]
 
 
 def describe(df: pd.DataFrame, column: str, z: float = 1.96) -> dict:
