@@ -99,7 +99,7 @@ from pydantic_core import PydanticCustomError
 from .appraisal import _label, _pct, _problems, validate_record
 from .customers import COMPLAINT_SLA_HOURS, Lifecycle, clv, synthetic_accounts
 from .i18n import t
-from .schema import Issue, ScenarioError, _Model, parse_yaml
+from .schema import Issue, ScenarioError, _Model, read_source
 from .targets import split
 
 __all__ = [
@@ -435,21 +435,7 @@ def load_accounts(source: str | Path | Mapping | AccountsSpec) -> AccountsSpec:
     """
     if isinstance(source, AccountsSpec):
         return source
-    origin = None
-    if isinstance(source, (str, Path)):
-        text = str(source)
-        if isinstance(source, Path) or ("\n" not in text and text.endswith((".yaml", ".yml"))):
-            path = Path(source)
-            if not path.is_file() and not path.is_absolute() and (_ROOT / path).is_file():
-                path = _ROOT / path
-            if not path.is_file():
-                raise ScenarioError([Issue("", "file_not_found", {"file": str(source)})])
-            origin = str(path)
-            data = parse_yaml(path.read_text(encoding="utf-8"), origin)
-        else:
-            data = parse_yaml(text)
-    else:
-        data = source
+    data, origin = read_source(source, search=(_ROOT,))
     if data is None:
         data = {}
     try:

@@ -31,7 +31,7 @@ from pydantic_core import PydanticCustomError
 from .behaviour import Behaviour
 from .i18n import LANGUAGES, normalize_lang
 from .incentives import CompPlan
-from .schema import Issue, ScenarioError, _Model, format_path, parse_yaml, validate_model  # noqa: F401 (re-exported)
+from .schema import Issue, ScenarioError, _Model, format_path, parse_yaml, read_source, validate_model  # noqa: F401 (re-exported)
 from .team import People, check_names
 
 __all__ = [
@@ -250,19 +250,7 @@ def load_scenario(source: str | Path | dict | Scenario) -> Scenario:
     """
     if isinstance(source, Scenario):
         return source
-    origin = None
-    if isinstance(source, (str, Path)):
-        text = str(source)
-        if isinstance(source, Path) or (("\n" not in text) and text.endswith((".yaml", ".yml"))):
-            path = Path(source)
-            if not path.is_file():
-                raise ScenarioError([Issue("", "file_not_found", {"file": str(path)})])
-            origin = str(path)
-            data = parse_yaml(path.read_text(encoding="utf-8"), origin)
-        else:
-            data = parse_yaml(text)
-    else:
-        data = source
+    data, origin = read_source(source)
     if isinstance(data, dict) and isinstance(data.get("incentives"), str):
         data = dict(data, incentives=_plan_file(data["incentives"], origin))
     return validate_model(Scenario, data, origin)

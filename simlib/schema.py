@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -13,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .i18n import get_language, t
 
-__all__ = ["Issue", "ScenarioError", "format_path", "parse_yaml", "validate_model"]
+__all__ = ["Issue", "ScenarioError", "format_path", "parse_yaml", "read_source", "validate_model"]
 
 
 class _Model(BaseModel):
@@ -200,6 +201,27 @@ _Loader.add_implicit_resolver(
     re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
     list("-+0123456789"),
 )
+
+
+def read_source(source: Any, search: tuple[Path, ...] = ()) -> tuple[Any, str | None]:
+    """``(data, origin)`` from what a loader was given: a YAML file path (looked up as given, then
+    under each folder of ``search``), YAML text, or data as is (``origin`` None). A missing file is a
+    :class:`ScenarioError` naming it; every model's ``load_*`` reads its input through here.
+
+        >>> read_source("a: 1")
+        ({'a': 1}, None)
+    """
+    if not isinstance(source, (str, Path)):
+        return source, None
+    text = str(source)
+    if not isinstance(source, Path) and ("\n" in text or not text.endswith((".yaml", ".yml"))):
+        return parse_yaml(text), None
+    path = Path(source)
+    if not path.is_file() and not path.is_absolute():
+        path = next((base / path for base in search if (base / path).is_file()), path)
+    if not path.is_file():
+        raise ScenarioError([Issue("", "file_not_found", {"file": str(source)})])
+    return parse_yaml(path.read_text(encoding="utf-8"), str(path)), str(path)
 
 
 def parse_yaml(text: str, source: str | None = None) -> Any:
