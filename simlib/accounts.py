@@ -1262,6 +1262,7 @@ def check_calibration(spec: AccountsSpec | Mapping | str | Path, n: int = 200, s
         >>> check_calibration(spec, n=2, months=2)[["metric", "mean", "within"]].values.tolist()
         [['account_share_A', 0.2, True]]
     """
+    from .results import ratio_change
     sp = load_accounts(spec)
     needed = list(dict.fromkeys(p for c in sp.calibration for p in (c.policy, c.relative_to) if p))
     runs = {p: replicate_accounts(sp, n, seed, workers=workers, months=months, policy=p) for p in needed}
@@ -1271,7 +1272,7 @@ def check_calibration(spec: AccountsSpec | Mapping | str | Path, n: int = 200, s
         if c.relative_to:
             y = runs[c.relative_to][c.metric].to_numpy(dtype=float)
             ok = np.isfinite(x) & np.isfinite(y)
-            mean, se = _ratio_change(x[ok], y[ok])
+            mean, se = ratio_change(x[ok], y[ok])
         else:
             x = x[np.isfinite(x)]
             mean = float(x.mean())
@@ -1280,23 +1281,6 @@ def check_calibration(spec: AccountsSpec | Mapping | str | Path, n: int = 200, s
                     "tolerance": c.tolerance, "mean": mean, "se": se, "low": mean - z * se, "high": mean + z * se,
                     "within": bool(abs(mean - c.target) <= c.tolerance), "source": c.source})
     return pd.DataFrame(out)
-
-
-def _ratio_change(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """mean(x) ÷ mean(y) − 1 over paired replications and its delta-method standard error.
-
-        >>> change, se = _ratio_change(np.array([16.0, 32.0, 20.0]), np.array([10.0, 20.0, 12.0]))
-        >>> round(change, 3), round(se, 3)
-        (0.619, 0.021)
-    """
-    n = len(x)
-    mx, my = float(x.mean()), float(y.mean())
-    r = mx / my
-    if n < 2:
-        return r - 1, float("nan")
-    cov = np.cov(x, y, ddof=1)
-    var = (cov[0, 0] - 2 * r * cov[0, 1] + r * r * cov[1, 1]) / (my * my * n)
-    return round(r - 1, 12), float(math.sqrt(max(var, 0.0)))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -431,4 +431,18 @@ def describe(df: pd.DataFrame, column: str, z: float = 1.96) -> dict:
     return {"mean": mean, "se": se, "low": mean - z * se, "high": mean + z * se, "n": len(x)}
 
 
+def ratio_change(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """mean(x) ÷ mean(y) − 1 over paired replications and its delta-method standard error.
 
+        >>> change, se = ratio_change(np.array([16.0, 32.0, 20.0]), np.array([10.0, 20.0, 12.0]))
+        >>> round(change, 3), round(se, 3)
+        (0.619, 0.021)
+    """
+    n = len(x)
+    mx, my = float(x.mean()), float(y.mean())
+    r = mx / my
+    if n < 2:
+        return r - 1, float("nan")
+    cov = np.cov(x, y, ddof=1)
+    var = (cov[0, 0] - 2 * r * cov[0, 1] + r * r * cov[1, 1]) / (my * my * n)
+    return round(r - 1, 12), float(math.sqrt(max(var, 0.0)))

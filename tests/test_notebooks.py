@@ -12,7 +12,8 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+NB_ID = lambda p: p.relative_to(ROOT / "notebooks").as_posix()
 
 
 def test_there_are_notebooks():
@@ -20,7 +21,7 @@ def test_there_are_notebooks():
     assert {"index.ipynb", "funnel_lab.ipynb"} <= names
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_ID)
 def test_committed_without_outputs(path):
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
@@ -29,7 +30,7 @@ def test_committed_without_outputs(path):
 
 
 @pytest.mark.parametrize("query", ["", "lang=en"], ids=["default", "en"])
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_ID)
 def test_notebook_runs_without_error(path, query, monkeypatch):
     monkeypatch.setenv("QUERY_STRING", query)   # what Voilà gives the kernel for ?lang=en
     nb = nbformat.read(path, as_version=4)

@@ -34,6 +34,7 @@ APPS: tuple[App, ...] = (
     App("funnel_lab", "funnel_lab.ipynb"),
     App("target_setting", "target_setting.ipynb"),
     App("pay_lab", "pay_lab.ipynb"),
+    App("case_study", "cases/electronics_bottleneck.ipynb"),
 )
 
 CSS = """<style>
@@ -44,6 +45,9 @@ CSS = """<style>
 .sdw-hub ul.sdw-apps li { padding: 0.6em 0; border-bottom: 1px solid #e3e3e3; }
 .sdw-hub ul.sdw-apps a { font-size: 1.2em; font-weight: 600; text-decoration: none; color: #1f6fb2; }
 .sdw-hub ul.sdw-apps .sdw-blurb { color: #333; margin-top: 0.2em; }
+.sdw-hub ul.sdw-cases { margin: 0.3em 0 0 0; padding-left: 1.2em; columns: 2 22em; }
+.sdw-hub ul.sdw-cases li { border: 0; padding: 0.15em 0; }
+.sdw-hub ul.sdw-cases a { font-size: 1em; font-weight: 400; }
 </style>"""
 
 
@@ -90,12 +94,21 @@ class Hub:
         self.switch.relabel(self.lang)
         self.render()
 
+    def _cases(self) -> str:
+        """The case studies, one link each (``notebooks/cases/<id>.ipynb``)."""
+        from ..cases import case_titles
+        links = "".join(f'<li data-case="{html.escape(cid)}"><a href="{html.escape(self.link(f"cases/{cid}.ipynb"))}" '
+                        f'target="_self">{html.escape(title)}</a></li>'
+                        for cid, title in case_titles(self.lang).items())
+        return f'<ul class="sdw-cases">{links}</ul>'
+
     def render(self) -> None:
         lang = self.lang
         items = "".join(
             f'<li data-app="{app.key}"><a href="{html.escape(self.link(app.notebook))}" target="_self">'
             f'{html.escape(t(f"app.{app.key}.title", lang))}</a>'
-            f'<div class="sdw-blurb">{html.escape(t(f"app.{app.key}.blurb", lang))}</div></li>'
+            f'<div class="sdw-blurb">{html.escape(t(f"app.{app.key}.blurb", lang))}</div>'
+            + (self._cases() if app.key == "case_study" else "") + "</li>"
             for app in self.apps)
         self.page.value = (f'<h1>{html.escape(t("hub.title", lang))}</h1>'
                            f'<div class="sdw-subtitle">{html.escape(t("hub.subtitle", lang))}</div>'
