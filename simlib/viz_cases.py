@@ -78,8 +78,8 @@ def steps_figure(run: CaseRun, lang: str, metric: str | None = None) -> go.Figur
     half = (s["high"] - s["mean"]).to_numpy(float)
     y = s["mean"].to_numpy(float)
     text = [fmt_value(metric, v) for v in y]
-    bar = go.Bar(x=list(s.label), y=y, text=text, textposition="inside", insidetextanchor="end",
-                 error_y={"type": "data", "array": np.nan_to_num(half), "visible": True, "color": "#333",
+    bar = go.Bar(x=list(s.label), y=y.tolist(), text=text, textposition="inside", insidetextanchor="end",
+                 error_y={"type": "data", "array": np.nan_to_num(half).tolist(), "visible": True, "color": "#333",
                           "thickness": 1.5},
                  marker={"color": [STEP_COLORS[i % len(STEP_COLORS)] for i in range(len(s))]},
                  hovertemplate="%{x}: %{y:,.4~g}<extra></extra>", name=metric_label(metric, lang))
@@ -111,9 +111,9 @@ def gap_figure(run: CaseRun, lang: str) -> go.Figure:
                tolerance=fmt_value(r.metric, r.tolerance, r.relative).lstrip("+"))
              for r in c.itertuples()]
     colors = [COLORS["simulated"] if w else COLORS["full"] for w in c.within]
-    dots = go.Scatter(x=x, y=labels, mode="markers", marker={"size": 11, "color": colors},
-                      error_x={"type": "data", "symmetric": False, "array": np.nan_to_num(hi),
-                               "arrayminus": np.nan_to_num(lo), "color": "#333", "thickness": 1.5},
+    dots = go.Scatter(x=x.tolist(), y=labels, mode="markers", marker={"size": 11, "color": colors},
+                      error_x={"type": "data", "symmetric": False, "array": np.nan_to_num(hi).tolist(),
+                               "arrayminus": np.nan_to_num(lo).tolist(), "color": "#333", "thickness": 1.5},
                       hovertext=hover, hoverinfo="text", name=t("cases.simulated", lang))
     span = max(1.6, float(np.nanmax(np.abs(np.concatenate([x - lo, x + hi])))) * 1.15 if len(x) else 1.6)
     height = max(260, 70 + 38 * len(labels))

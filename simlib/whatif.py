@@ -29,7 +29,8 @@ from .rng import replication_seeds
 from .scenario import Scenario, ScenarioError, load_scenario
 from .schema import Issue
 
-__all__ = ["PlanComparison", "compare_plans", "period_end_share", "plan_cost", "with_plan"]
+__all__ = ["PlanComparison", "TeamComparison", "compare_plans", "compare_teams", "period_end_share", "plan_cost",
+           "seat_attainment", "with_plan"]
 
 #: what-if runs answer while a trainee waits: at most this many replications per plan
 MAX_WHATIF_REPLICATIONS = 200
@@ -193,3 +194,109 @@ def plan_cost(scenario: Scenario | Mapping | str | Path, plan: PlanLike | None =
             "ci_high": float(ratio.mean() + half), "pay_variable": float(runs.pay_variable.mean()),
             "pay_total": float(runs.pay_total.mean()), "revenue": float(runs.revenue.mean()),
             "quota_reached_share": float(runs.quota_reached_share.mean()), "replications": len(runs)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Teams: the same world under different people policies (COURSE.md §5; Team Lab)
+# ---------------------------------------------------------------------------------------------
+def seat_attainment(res: SimResult) -> pd.DataFrame:
+    """One row per seat and appraisal period (``people.period``, else a quarter): ``seat, period,
+    weeks, sales, quota, attainment`` — sales ÷ the seat's quota for the period (quotas from
+    ``quotas`` / the reps' ``quota``; without any, ÷ the team's mean sales per seat in the period)."""
+    from .behaviour import period_bounds
+    from .policy import quotas_for
+    sc = res.scenario
+    period = sc.people.period if sc.people is not None else "quarter"
+    if sc.incentives is not None:
+        period = sc.incentives.period
+    bounds = period_bounds(period, sc.horizon_weeks)
+    names = [r.name for r in sc.team.reps]
+    weekly = res.rep_weeks.pivot(index="rep", columns="week", values="revenue").reindex(names)
+    has_quota = sc.quotas is not None or any(r.quota is not None for r in sc.team.reps)
+    skills = res._world.skills if res._world.skills is not None else np.ones(len(names))
+    quota = quotas_for(sc, np.asarray(skills, float)) if has_quota else None
+    rows = []
+    for k, (a, e) in enumerate(bounds):
+        sales = weekly.iloc[:, a:e].sum(axis=1).to_numpy(float)
+        q = quota if quota is not None else np.full(len(names), sales.mean())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            att = np.where(q > 0, sales / q, np.nan)
+        rows += [{"seat": n, "period": k + 1, "weeks": e - a, "sales": s, "quota": float(qq), "attainment": float(x)}
+                 for n, s, qq, x in zip(names, sales, q, att)]
+    return pd.DataFrame(rows)
+
+
+def _team_row(res: SimResult) -> dict:
+    s = res.summary()
+    att = seat_attainment(res)
+    full = att[att.weeks == att.weeks.max()]
+    row = {"revenue": s["revenue"], "won": s["won"], "utilization": s["utilization"],
+           "attainment_mean": float(full.attainment.mean()),
+           "at_target_share": float((full.attainment >= 1).mean())}
+    ppl = res.people
+    if ppl.empty:
+        return row | {k: math.nan for k in ("headcount_avg", "vacant_share", "hires", "quits", "exits",
+                                            "turnover_annual", "pips", "new_hire_ramp", "development_hours")}
+    base = {r.name: (r.hours_per_week or res.scenario.team.hours_per_week) for r in res.scenario.team.reps}
+    occupied = ppl[ppl.state != "vacant"]
+    given = (occupied.seat.map(base) - occupied.hours).clip(lower=0)
+    new = occupied[occupied.tenure_months < 3]
+    return row | {k: s[k] for k in ("headcount_avg", "vacant_share", "hires", "quits", "exits", "turnover_annual",
+                                    "pips")} | {
+        "new_hire_ramp": float(new.ramp.mean()) if len(new) else math.nan,
+        "development_hours": float(given.sum())}
+
+
+class TeamComparison:
+    """The result of :func:`compare_teams`.
+
+    Attributes:
+        summary: one row per team policy (index: its label), means over replications.
+        runs: one row per policy and replication (``policy, replication, seed`` + the summary columns).
+        attainment: one row per policy, replication, seat and period (:func:`seat_attainment`).
+        results: the :class:`SimResult` of the first replication of each policy (its people and events).
+    """
+
+    def __init__(self, runs: pd.DataFrame, attainment: pd.DataFrame, results: dict[str, SimResult]):
+        self.runs, self.attainment, self.results = runs, attainment, results
+        cols = [c for c in runs.columns if c not in ("policy", "replication", "seed")]
+        self.summary = runs.groupby("policy", sort=False)[cols].mean()
+
+    def __repr__(self) -> str:
+        return f"TeamComparison({list(self.summary.index)}, replications={self.runs.replication.max()})"
+
+
+def compare_teams(scenarios: Mapping[str, Scenario | Mapping | str | Path], seed: int | None = 0,
+                  replications: int = 1, *, progress: Callable[[int, int], None] | None = None) -> TeamComparison:
+    """Run each scenario of ``scenarios`` (label → the team under one people policy) on the same
+    seeds and collect revenue, attainment, headcount, turnover, hires, PIPs, new hires' ramp and the
+    selling hours given to mentoring, training and PIP check-ins.
+
+        >>> sc = load_scenario("scenarios/team/s0_it_company.yaml")
+        >>> cmp = compare_teams({"as is": sc, "no mentors": sc.with_changes({"people.mentoring": None})},
+        ...                     seed=1, replications=1)
+        >>> bool(cmp.summary.loc["no mentors", "development_hours"] < cmp.summary.loc["as is", "development_hours"])
+        True
+    """
+    if not scenarios:
+        raise ScenarioError([Issue("scenarios", "missing")])
+    if isinstance(replications, bool) or not 1 <= int(replications) <= MAX_WHATIF_REPLICATIONS:
+        raise ScenarioError([Issue("replications", "replications",
+                                   {"max": MAX_WHATIF_REPLICATIONS, "input": replications})])
+    scen = {k: load_scenario(v) for k, v in scenarios.items()}
+    seeds = replication_seeds(seed, int(replications)) if replications > 1 else [seed]
+    rows, atts, first = [], [], {}
+    total, done = len(scen) * len(seeds), 0
+    for k, s in enumerate(seeds):
+        for label, sc in scen.items():
+            res = simulate(sc, seed=s)
+            if k == 0:
+                first[label] = res
+            rows.append({"policy": label, "replication": k + 1, "seed": s} | _team_row(res))
+            atts.append(seat_attainment(res).assign(policy=label, replication=k + 1))
+            done += 1
+            if progress:
+                progress(done, total)
+    att = pd.concat(atts, ignore_index=True)
+    att = att[["policy", "replication", *[c for c in att.columns if c not in ("policy", "replication")]]]
+    return TeamComparison(pd.DataFrame(rows), att, first)

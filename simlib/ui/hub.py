@@ -34,6 +34,7 @@ APPS: tuple[App, ...] = (
     App("funnel_lab", "funnel_lab.ipynb"),
     App("target_setting", "target_setting.ipynb"),
     App("pay_lab", "pay_lab.ipynb"),
+    App("team_lab", "team_lab.ipynb"),
     App("case_study", "cases/electronics_bottleneck.ipynb"),
 )
 
