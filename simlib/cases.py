@@ -54,7 +54,7 @@ from .scenario import Labels, Scenario, _check_labels, _set_path, load_scenario
 from .schema import Issue, ScenarioError, _Model, read_source
 
 __all__ = ["CASES_DIR", "METRICS", "NOTEBOOKS_DIR", "CaseRun", "CaseSpec", "case_files", "case_titles", "check_case", "label", "load_case",
-           "metric_value", "run_case"]
+           "main", "metric_value", "report", "run_case"]
 
 _ROOT = Path(__file__).resolve().parents[1]
 CASES_DIR = _ROOT / "scenarios" / "cases"
@@ -459,14 +459,17 @@ def case_titles(lang: str | None = None) -> dict[str, str]:
 
 
 def load_case(source: str | Path | Mapping | CaseSpec) -> CaseSpec:
-    """A validated :class:`CaseSpec` from a case file, YAML text or a dict; every variant's scenario
-    is validated too, so a bad ``set`` path fails here, naming the variant.
+    """A validated :class:`CaseSpec` from a shipped case's id (``"mentoring"``), a case file, YAML text
+    or a dict; every variant's scenario is validated too, so a bad ``set`` path fails here, naming
+    the variant.
 
     Raises:
         ScenarioError: naming each bad field, in the reader's language.
     """
     if isinstance(source, CaseSpec):
         return source
+    if isinstance(source, str) and (CASES_DIR / f"{source}.yaml").is_file():
+        source = CASES_DIR / f"{source}.yaml"          # a shipped case by its id
     data, origin = read_source(source, search=(_ROOT, CASES_DIR))
     try:
         spec = validate_record(CaseSpec, data if data is not None else {})
@@ -603,3 +606,50 @@ def check_case(case: CaseSpec | str | Path | Mapping, n: int | None = None, seed
                workers: int = 1, lang: str | None = None) -> pd.DataFrame:
     """The case's checks over ``n`` paired replications (see :meth:`CaseRun.checks`)."""
     return run_case(case, n, seed, workers=workers).checks(lang)
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line: a course author checks a case file without Python
+# ---------------------------------------------------------------------------------------------
+def report(case: CaseSpec | str | Path, n: int | None = None, seed: int | None = 0, lang: str = "en",
+           workers: int = 1) -> str:
+    """A Markdown table of the case's checks: the deck's figure, the simulated mean and its 95 % interval."""
+    from .viz_cases import fmt_value
+    case = load_case(case)
+    run = run_case(case, n, seed, workers=workers)
+    lines = [f"### {label(case.title, lang)} (`{case.id}`, {len(run.table)} replications, seed {seed})", "",
+             "| figure | deck | simulated mean [95 % interval] | tolerance | within |", "|---|---:|---:|---:|:-:|"]
+    for r in run.checks(lang).itertuples():
+        f = partial(fmt_value, r.metric, relative=r.relative)
+        lines.append(f"| {r.check} | {f(r.target)} | {f(r.mean)} [{f(r.low)}, {f(r.high)}] | "
+                     f"±{f(r.tolerance).lstrip('+')} | {'✓' if r.within else '✗'} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m simlib.cases [case ...] [--n N] [--seed S] [--lang en]``: every case's checks as
+    Markdown tables (all shipped cases by default); the exit status is 1 when a figure is off."""
+    import argparse
+    ap = argparse.ArgumentParser(prog="python -m simlib.cases", description=main.__doc__)
+    ap.add_argument("cases", nargs="*", help="case ids or files (default: every case under scenarios/cases)")
+    ap.add_argument("--n", type=int, default=None, help="replications (default: each case's own)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--lang", default="en")
+    ap.add_argument("--workers", type=int, default=1)
+    args = ap.parse_args(argv)
+    paths = args.cases or [str(p) for p in case_files()]
+    ok = True
+    for p in paths:
+        try:
+            text = report(p, args.n, args.seed, args.lang, args.workers)
+        except ScenarioError as err:
+            print(err.message(args.lang))
+            ok = False
+            continue
+        print(text + "\n")
+        ok &= "| ✗ |" not in text
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

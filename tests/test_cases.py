@@ -127,3 +127,13 @@ def test_cycles_and_missing_scenario_files():
     with pytest.raises(ScenarioError) as err:
         cases.load_case(_case(scenario="nowhere.yaml"))
     assert "nowhere.yaml" in err.value.message("en") and "找不到" in err.value.message("zh-Hant")
+
+
+def test_command_line_prints_each_cases_table(capsys):
+    """``python -m simlib.cases <id>``: what a course author runs to check a new case file."""
+    assert cases.main(["electronics_bottleneck", "--n", "3", "--lang", "zh-Hant"]) in (0, 1)
+    out = capsys.readouterr().out
+    assert "電子公司的漏斗瓶頸" in out and "| 總銷售變化 | +30.0 % |" in out
+    assert cases.main(["nowhere.yaml"]) == 1
+    assert "nowhere.yaml" in capsys.readouterr().out
+    assert cases.load_case("mentoring").id == "mentoring"

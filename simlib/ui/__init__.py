@@ -9,14 +9,17 @@ Modules: :mod:`~simlib.ui.base` (what every app shares: header, language switch,
 messages, downloads), :mod:`~simlib.ui.controls` (slider declarations, ranges from the scenario
 schema), :mod:`~simlib.ui.lang` (``?lang=`` and the language switch), :mod:`~simlib.ui.figures` (how a
 figure is redrawn), the apps :mod:`~simlib.ui.funnel_lab` (Funnel Lab), :mod:`~simlib.ui.target_setting`
-(Target Setting), :mod:`~simlib.ui.pay_lab` (Pay Plan Lab), :mod:`~simlib.ui.hub` (the landing page), and
+(Target Setting), :mod:`~simlib.ui.pay_lab` (Pay Plan Lab), :mod:`~simlib.ui.team_lab` (Team Lab),
+:mod:`~simlib.ui.customer_lab` (Customer Lab), :mod:`~simlib.ui.case_study` (Case Studies), :mod:`~simlib.ui.hub`
+(the landing page), and
 :mod:`~simlib.ui.serve` (starting Voilà for the browser tests and the latency benchmark).
 """
 import importlib
 
-__all__ = ["FunnelLab", "Hub", "PayLab", "TargetSetting"]
+__all__ = ["CaseStudy", "CustomerLab", "FunnelLab", "Hub", "PayLab", "TargetSetting", "TeamLab"]
 
-_HOME = {"FunnelLab": "funnel_lab", "Hub": "hub", "PayLab": "pay_lab", "TargetSetting": "target_setting"}
+_HOME = {"CaseStudy": "case_study", "CustomerLab": "customer_lab", "FunnelLab": "funnel_lab", "Hub": "hub",
+         "PayLab": "pay_lab", "TargetSetting": "target_setting", "TeamLab": "team_lab"}
 
 
 def __getattr__(name: str):

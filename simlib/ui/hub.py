@@ -35,6 +35,7 @@ APPS: tuple[App, ...] = (
     App("target_setting", "target_setting.ipynb"),
     App("pay_lab", "pay_lab.ipynb"),
     App("team_lab", "team_lab.ipynb"),
+    App("customer_lab", "customer_lab.ipynb"),
     App("case_study", "cases/electronics_bottleneck.ipynb"),
 )
 
