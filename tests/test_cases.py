@@ -11,6 +11,7 @@ import copy
 
 import numpy as np
 import pytest
+import yaml
 
 import simlib
 from simlib import cases
@@ -31,6 +32,27 @@ def test_every_case_has_a_notebook_and_checks():
             assert case.title.get(lang) and case.story and case.story.get(lang), (case.id, lang)
             for name, v in case.variants.items():
                 assert v.label and v.label.get(lang), (case.id, name, lang)
+                assert v.explain and v.explain.get(lang), (case.id, name, lang)
+
+
+def test_simplified_texts_have_no_traditional_characters():
+    """zh-Hans texts of the case files are in simplified characters (OpenCC leaves them as they are)."""
+    opencc = pytest.importorskip("opencc")
+    cc = opencc.OpenCC("t2s")
+
+    def texts(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "zh-Hans" and isinstance(v, str):
+                    yield v
+                else:
+                    yield from texts(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from texts(v)
+    for path in CASES:
+        for text in texts(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            assert cc.convert(text) == text, (path.name, text)
 
 
 @pytest.mark.slow
