@@ -33,6 +33,7 @@ app: install
 	@echo ""
 	$(VENV)/bin/voila --no-browser --Voila.ip=$(HOST) --port=$(PORT) \
 	  --Voila.root_dir="$(CURDIR)" --VoilaConfiguration.file_allowlist='.*\.(png|jpg|gif|svg|csv|xlsx|yaml)' \
+	  --VoilaConfiguration.file_denylist='.*\.(ipynb|py)' --VoilaConfiguration.file_denylist='exercises/keys/.*' \
 	  --MappingKernelManager.cull_idle_timeout=3600 --MappingKernelManager.cull_interval=300 \
 	  "$(CURDIR)"
 

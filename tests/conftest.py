@@ -1,6 +1,8 @@
 """Shared fixtures: the base scenario of CONTRACT §1 and small variants of it."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,10 @@ import pytest
 import simlib
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Finished case runs are cached (simlib.ui.case_study.cache_dir); the tests keep theirs apart from a
+# user's, and every process they start (Voilà, notebook kernels) inherits this.
+os.environ.setdefault("SDW_CACHE", str(Path(tempfile.gettempdir()) / "sdw-test-cache"))
 
 BASE = {
     "name": "test",

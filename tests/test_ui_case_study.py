@@ -88,3 +88,17 @@ def test_hub_lists_the_case_studies():
     assert 'data-app="case_study"' in hub.page.value
     assert 'href="cases/electronics_bottleneck.ipynb?lang=zh-Hant"' in hub.page.value
     assert "電子公司的漏斗瓶頸" in hub.page.value
+
+
+def test_finished_runs_are_cached_on_disk(tmp_path, monkeypatch):
+    """A case run is deterministic: the second page to open a case reads it from the cache."""
+    from simlib.ui import case_study as cs
+    monkeypatch.setenv("SDW_CACHE", str(tmp_path))
+    first = CaseStudy("mentoring", lang="en", replications=2)
+    files = list((tmp_path / "cases").glob("mentoring-*.pkl"))
+    assert len(files) == 1
+    second = CaseStudy("mentoring", lang="en", replications=2)
+    pd.testing.assert_frame_equal(first.run.table, second.run.table)
+    pd.testing.assert_frame_equal(second.run.checks("en"), cases.run_case("mentoring", 2, 0).checks("en"))
+    monkeypatch.setenv("SDW_CACHE", "off")
+    assert cs.cache_dir() is None

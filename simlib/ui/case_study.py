@@ -20,6 +20,11 @@ Without a browser the same object is driven through its widgets; every number co
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import logging
+import os
+import pickle
 import time
 from pathlib import Path
 
@@ -33,10 +38,14 @@ from ..i18n import t
 from .base import SectionedApp, card, esc, guarded, row
 from .figures import DEFAULT_RENDERER, Renderer, make_view
 
-__all__ = ["CaseStudy", "case_library"]
+__all__ = ["CaseStudy", "cache_dir", "cached_run", "case_library"]
+
+log = logging.getLogger(__name__)
 
 FIGURES = ("steps", "gap")
 MAX_REPLICATIONS = 200
+#: replications a funnel case opens with (a page should answer in seconds; the case's test runs more)
+DEFAULT_REPLICATIONS = 3
 EXTRA_CSS = """
 .sdw-app h3.sdw-section { border-top: 2px solid #dfe6ee; padding-top: 0.6em; margin: 1.1em 0 0.1em 0;
   font-size: 1.3em; }
@@ -50,6 +59,59 @@ EXTRA_CSS = """
 .sdw-app table.sdw-checks td.sdw-ok { color: #1e7b3a; font-weight: 700; }
 .sdw-app table.sdw-checks td.sdw-off { color: #b03a2e; font-weight: 700; }
 """
+
+
+def _source_digest() -> str:
+    """A digest of simlib's sources: cached runs are recomputed when the model changes."""
+    global _DIGEST
+    if _DIGEST is None:
+        h = hashlib.sha256()
+        root = Path(__file__).resolve().parents[1]
+        for p in sorted(root.rglob("*.py")):
+            h.update(p.read_bytes())
+        _DIGEST = h.hexdigest()[:16]
+    return _DIGEST
+
+
+_DIGEST: str | None = None
+
+
+def cache_dir() -> Path | None:
+    """Where finished case runs are kept (``SDW_CACHE``, else ``~/.cache/sales-drill``; ``SDW_CACHE=off``
+    turns the cache off), so the second trainee to open a case sees it at once."""
+    env = os.environ.get("SDW_CACHE")
+    if env and env.lower() in ("off", "0", "none"):
+        return None
+    return Path(env) if env else Path.home() / ".cache" / "sales-drill"
+
+
+def cached_run(case: CaseSpec, n: int, seed: int, progress=None) -> CaseRun:
+    """:func:`simlib.cases.run_case`, kept on disk by the case's content, ``n``, ``seed`` and the model's
+    sources (a run is deterministic, so a cached one is the same run)."""
+    folder = cache_dir()
+    if folder is None:
+        return run_case(case, n, seed, progress=progress)
+    key = hashlib.sha256(json.dumps([case.model_dump(mode="json"), case.base_world, n, seed, _source_digest()],
+                                    sort_keys=True, default=str).encode()).hexdigest()[:24]
+    path = folder / "cases" / f"{case.id or 'custom'}-{key}.pkl"
+    if path.is_file():
+        try:
+            table = pd.read_pickle(path)
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            log.info("case cache unreadable, run again: %s", path, exc_info=True)
+        else:
+            if progress:
+                progress(n, n)
+            return CaseRun(case, table, tuple(dict.fromkeys([*case.headlines, "revenue"])))
+    run = run_case(case, n, seed, progress=progress)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        run.table.to_pickle(tmp)
+        tmp.replace(path)
+    except OSError:
+        log.info("case cache not written: %s", path, exc_info=True)
+    return run
 
 
 def case_library() -> dict[str, CaseSpec]:
@@ -146,7 +208,9 @@ class CaseStudy(SectionedApp):
 
     # -- 3. the simulation ----------------------------------------------------------------------------------
     def _default_n(self, n: int | None) -> int:
-        return int(n) if n else min(20, self.case.replications)
+        if n:
+            return int(n)
+        return min(self.case.replications, 20 if self.case.kind == "accounts" else DEFAULT_REPLICATIONS)
 
     def _build_sim(self, replications: int | None, seed: int) -> W.Widget:
         style, wide = {"description_width": "initial"}, W.Layout(width="100%", max_width="30em")
@@ -187,7 +251,7 @@ class CaseStudy(SectionedApp):
                                  f'{esc(t("case_study.sim.running", self.lang, done=done, total=total))}</span>')
         start = time.perf_counter()
         try:
-            self.run = run_case(self.case, n, int(self.seed.value), progress=progress)
+            self.run = cached_run(self.case, n, int(self.seed.value), progress=progress)
         finally:
             self.progress.layout.visibility = "hidden"
             self.status.value = ""

@@ -24,7 +24,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "ROOT", "free_port", "voila_server"]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "FILE_ARGS", "ROOT", "free_port", "voila_server"]
 
 #: the repository (the folder ``make app`` serves)
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +40,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+#: what Voilà may serve as plain files (downloads, images, scenario files) and what never: notebooks,
+#: Python sources and the trainers' answer keys (``exercises/keys/``). ``make app`` passes the same.
+FILE_ARGS = [r"--VoilaConfiguration.file_allowlist=.*\.(png|jpg|gif|svg|csv|xlsx|yaml)",
+             r"--VoilaConfiguration.file_denylist=.*\.(ipynb|py)",
+             r"--VoilaConfiguration.file_denylist=exercises/keys/.*"]
+
+
 @contextlib.contextmanager
 def voila_server(root: Path = ROOT, timeout: float = 60.0, extra_args: list[str] | None = None,
                  ready_log: str | None = None, log_path: Path | None = None) -> Iterator[str]:
@@ -53,7 +60,8 @@ def voila_server(root: Path = ROOT, timeout: float = 60.0, extra_args: list[str]
     """
     port = free_port()
     voila = Path(sys.executable).with_name("voila")
-    cmd = [str(voila), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", *(extra_args or []), str(root)]
+    cmd = [str(voila), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", *FILE_ARGS, *(extra_args or []),
+           str(root)]
     # closed below
     log = open(log_path, "w+b") if log_path is not None else tempfile.TemporaryFile()  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
