@@ -55,10 +55,10 @@ test-unit: install
 	$(PY) -m pytest tests simlib -m "not browser" --ignore=tests/browser --ignore=tests/test_notebooks.py -q -n 2 --dist loadfile
 
 test-notebooks: install
-	@if [ -f tests/test_notebooks.py ]; then $(PY) -m pytest tests/test_notebooks.py -q; fi
+	@if [ -f tests/test_notebooks.py ]; then $(PY) -m pytest tests/test_notebooks.py -q -n 2; fi
 
 test-browser: install system-deps
-	@if [ -d tests/browser ]; then $(PY) -m pytest tests/browser -q; fi
+	@if [ -d tests/browser ]; then $(PY) -m pytest tests/browser -q -n 2 --dist loadfile; fi
 
 # The product's executable contract, when it sits beside the project (it does in CI, not for users).
 test-acceptance: install

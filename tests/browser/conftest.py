@@ -9,6 +9,7 @@ tests/artifacts/ (not committed); ``clean(page)`` checks that a page shows nothi
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 
 import pytest
@@ -74,8 +75,10 @@ def message():
 
 @pytest.fixture(scope="session")
 def voila_url(artifacts):
-    """Start Voilà over the repository root on a free port; yield its base URL; stop it at the end."""
-    log = artifacts / "voila.log"
+    """Start Voilà over the repository root on a free port; yield its base URL; stop it at the end
+    (one server per pytest-xdist worker, each with its own log)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    log = artifacts / (f"voila-{worker}.log" if worker else "voila.log")
     with contextlib.ExitStack() as stack:
         try:
             url = stack.enter_context(voila_server(ROOT, timeout=90, log_path=log))
