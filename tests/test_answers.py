@@ -1,0 +1,186 @@
+"""The answer store (simlib/answers.py): every attempt kept with its UTC time and score, answers survive a
+reload, a trainee's history and its CSV / Excel exports, and two stores (or processes) on one file."""
+from __future__ import annotations
+
+import io
+import json
+import multiprocessing
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+import simlib
+from simlib import drills as D
+from simlib.answers import AnswerStore, default_path
+
+LANGS = ("zh-Hant", "zh-Hans", "en")
+OKR = {"scores": {"kr1": 0.93, "kr2": 0.86, "kr3": 1.3}, "objective": 1.03}
+OKR_RIGHT = {"scores": {"kr1": 0.7, "kr2": 0.3, "kr3": 1.0}, "objective": 0.67}
+
+
+@pytest.fixture
+def store(tmp_path):
+    return AnswerStore(tmp_path / "answers.sqlite")
+
+
+def test_round_trip_keeps_every_attempt(store):
+    assert store.latest("王小明", "okr_scoring") is None
+    assert store.save("王小明", "okr_scoring", OKR, feedback_score=0) == 1
+    fb = D.check("okr_scoring", OKR_RIGHT)
+    assert store.save("王小明", "okr_scoring", OKR_RIGHT, feedback_score=fb.score) == 2
+    assert store.save("王小明", "coin_feedback", {"context": "上週三的演示"}) == 1
+    assert store.latest("王小明", "okr_scoring") == OKR_RIGHT
+    h = store.history("王小明")
+    assert list(h.columns) == ["trainee", "drill", "attempt", "saved_at", "score", "answer"]
+    assert h["drill"].tolist() == ["okr_scoring", "okr_scoring", "coin_feedback"]
+    assert h["attempt"].tolist() == [1, 2, 1]
+    assert h["score"].tolist()[:2] == [0.0, 100.0] and np.isnan(h["score"].iloc[2])
+    assert h["answer"].iloc[0] == OKR
+    for stamp in h["saved_at"]:
+        assert stamp.endswith("Z")
+        when = datetime.fromisoformat(stamp)
+        assert when.tzinfo is not None and abs((datetime.now(UTC) - when).total_seconds()) < 60
+    assert h["saved_at"].is_monotonic_increasing
+    assert store.history("王小明", "coin_feedback")["attempt"].tolist() == [1]
+    assert store.history("nobody").empty
+
+
+def test_answers_survive_a_reload(tmp_path):
+    path = tmp_path / "deep" / "folder" / "answers.sqlite"
+    AnswerStore(path).save("李明", "abc_tiering", {"tiers": {"a1": "A"}}, feedback_score=10)
+    assert path.is_file()
+    again = AnswerStore(path)                                   # a new page, a new kernel
+    assert again.latest("李明", "abc_tiering") == {"tiers": {"a1": "A"}}
+    assert again.save("李明", "abc_tiering", {"tiers": {"a1": "A", "a2": "B"}}) == 2
+    assert AnswerStore(str(path)).trainees() == ["李明"]
+
+
+def test_trainees_are_kept_apart(store):
+    store.save("甲", "okr_scoring", OKR)
+    store.save("乙", "okr_scoring", OKR_RIGHT)
+    assert store.latest("甲", "okr_scoring") == OKR and store.latest("乙", "okr_scoring") == OKR_RIGHT
+    assert store.history("甲")["trainee"].unique().tolist() == ["甲"]
+    assert store.trainees() == sorted(["甲", "乙"])
+    assert store.save(" 甲 ", "okr_scoring", OKR) == 2            # surrounding blanks do not make a new trainee
+
+
+def test_default_location_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("SDW_ANSWERS", str(tmp_path / "env" / "a.sqlite"))
+    s = AnswerStore()
+    assert s.path == tmp_path / "env" / "a.sqlite" and s.path.is_file()
+    monkeypatch.delenv("SDW_ANSWERS")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_path() == tmp_path / "home" / ".sales-drill" / "answers.sqlite"
+    s = AnswerStore()
+    s.save("t", "d", {"x": 1})
+    assert (tmp_path / "home" / ".sales-drill" / "answers.sqlite").is_file()
+
+
+def test_plain_data_is_stored_as_json(store):
+    answer = {"n": np.int64(3), "x": np.float64(0.5), "ok": np.bool_(True), "arr": np.array([1, 2]),
+              "when": datetime(2025, 9, 30, tzinfo=UTC).date(), "text": "華達機械 38,000 元", "nested": {"list": [1, "二"]}}
+    store.save("t", "d", answer)
+    got = store.latest("t", "d")
+    assert got == {"n": 3, "x": 0.5, "ok": True, "arr": [1, 2], "when": "2025-09-30", "text": "華達機械 38,000 元",
+                   "nested": {"list": [1, "二"]}}
+    # feedback records are plain data too
+    fb = D.check("okr_scoring", OKR)
+    store.save("t", "okr_scoring", {"answer": OKR, "feedback": fb.as_dict()}, feedback_score=fb.score)
+    assert store.latest("t", "okr_scoring")["feedback"]["items"][0]["key"] == "drills.okr_scoring.from_baseline"
+
+
+@pytest.mark.parametrize(("kwargs", "path", "code"), [
+    ({"trainee": "  "}, "trainee", "answers_trainee"),
+    ({"trainee": 7}, "trainee", "answers_trainee"),
+    ({"drill": ""}, "drill", "answers_drill"),
+    ({"answer": [1, 2]}, "answer", "type_mapping"),
+    ({"answer": {"x": object()}}, "answer", "answers_json"),
+    ({"answer": {"x": float("nan")}}, "answer", "answers_json"),
+    ({"feedback_score": 120}, "feedback_score", "answers_score"),
+    ({"feedback_score": True}, "feedback_score", "answers_score"),
+])
+def test_bad_input_is_refused_naming_the_field(store, kwargs, path, code):
+    args = {"trainee": "t", "drill": "okr_scoring", "answer": OKR} | kwargs
+    with pytest.raises(simlib.ScenarioError) as err:
+        store.save(**args)
+    assert err.value.paths == [path] and err.value.issues[0].code == code
+    for lang in LANGS:
+        assert path in err.value.message(lang)
+    assert store.history("t").empty
+
+
+def test_csv_export_opens_with_pandas(store):
+    store.save("王小明", "okr_scoring", OKR, feedback_score=0)
+    store.save("王小明", "screening_341", {"good": ["huada"], "note": "華達機械,規模大"}, feedback_score=50)
+    store.save("別人", "okr_scoring", OKR_RIGHT)
+    data = store.export_csv("王小明")
+    assert data.startswith(b"\xef\xbb\xbf")
+    df = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert df.columns.tolist() == ["trainee", "drill", "attempt", "saved_at", "score", "answer"]
+    assert df["trainee"].unique().tolist() == ["王小明"] and len(df) == 2
+    assert json.loads(df["answer"].iloc[1]) == {"good": ["huada"], "note": "華達機械,規模大"}
+    zh = pd.read_csv(io.BytesIO(store.export_csv("王小明", lang="zh-Hant")), encoding="utf-8-sig")
+    assert zh.columns.tolist()[:3] == ["學員", "演練", "第幾次"]
+    assert zh["演練"].tolist() == ["OKR 評分", "「341」法篩選客戶"]
+    en = pd.read_csv(io.BytesIO(store.export_csv("王小明", lang="en")), encoding="utf-8-sig")
+    assert en["Drill"].tolist() == ["OKR scoring", "\"341\" screening"]
+
+
+def test_xlsx_export_opens_with_openpyxl_and_pandas(store):
+    store.save("王小明", "okr_scoring", OKR, feedback_score=0)
+    store.save("王小明", "okr_scoring", OKR_RIGHT, feedback_score=100)
+    store.save("王小明", "objection_handling", {"model": "laer", "steps": [{"step": "listen", "text": "先聽完"}]})
+    data = store.export_xlsx("王小明")
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["answers", "okr_scoring", "objection_handling"]
+    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None)
+    assert len(sheets["answers"]) == 3
+    okr = sheets["okr_scoring"]
+    assert okr["scores.kr1"].tolist() == [0.93, 0.7] and okr["objective"].tolist() == [1.03, 0.67]
+    assert okr["attempt"].tolist() == [1, 2]
+    steps = json.loads(sheets["objection_handling"]["steps"].iloc[0])
+    assert steps == [{"step": "listen", "text": "先聽完"}]
+    zh = pd.read_excel(io.BytesIO(store.export_xlsx("王小明", lang="zh-Hans")), sheet_name=None)
+    assert zh["answers"].columns.tolist()[0] == "学员" and "第几次" in zh["okr_scoring"].columns
+    empty = pd.read_excel(io.BytesIO(store.export_xlsx("nobody")), sheet_name=None)
+    assert list(empty) == ["answers"] and empty["answers"].empty
+
+
+def test_two_stores_on_one_file(tmp_path):
+    path = tmp_path / "shared.sqlite"
+    a, b = AnswerStore(path), AnswerStore(path)
+    attempts = [(a if i % 2 else b).save("同學", "okr_scoring", {"i": i}) for i in range(10)]
+    assert attempts == list(range(1, 11))
+    assert a.latest("同學", "okr_scoring") == {"i": 9} == b.latest("同學", "okr_scoring")
+    assert b.history("同學")["answer"].tolist() == [{"i": i} for i in range(10)]
+
+
+def _save_many(path: str, who: str, n: int) -> list[int]:
+    store = AnswerStore(path)
+    return [store.save("同學", "okr_scoring", {"who": who, "i": i}) for i in range(n)]
+
+
+def test_two_processes_write_to_one_file(tmp_path):
+    path = str(tmp_path / "shared.sqlite")
+    AnswerStore(path)
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(2) as pool:
+        results = pool.starmap(_save_many, [(path, "p1", 15), (path, "p2", 15)])
+    numbers = sorted(results[0] + results[1])
+    assert numbers == list(range(1, 31))                      # no attempt number twice, none lost
+    h = AnswerStore(path).history("同學")
+    assert len(h) == 30 and sorted(h["attempt"]) == numbers
+    assert {a["who"] for a in h["answer"]} == {"p1", "p2"}
+
+
+def test_the_store_file_is_sqlite_with_json_text(store):
+    import sqlite3
+    store.save("t", "d", {"文字": "繁體"})
+    con = sqlite3.connect(Path(store.path))
+    (text,) = con.execute("SELECT answer FROM answers").fetchone()
+    con.close()
+    assert json.loads(text) == {"文字": "繁體"} and "繁體" in text

@@ -1,0 +1,596 @@
+"""The course's drills (simlib/drills.py, COURSE.md §9): for each drill a right answer passes, the typical
+mistakes get their specific hint, the feedback never states the key's expected values, and every line
+renders in 繁體中文, 简体中文 and English. Keys stay with trainers; material carries the three languages."""
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import simlib
+from simlib import drills as D
+from simlib.appraisal import self_check
+from simlib.customers import abc_tiers
+from simlib.funnel import required_leads
+from simlib.targets import okr_score
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGS = ("zh-Hant", "zh-Hans", "en")
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------------------
+def sample(drill: str) -> dict:
+    return copy.deepcopy(D.load_key(drill)["sample_answer"])
+
+
+def keys_of(fb: D.Feedback, level: str | None = None) -> list[str]:
+    return [i.key for i in fb.items if level is None or i.level == level]
+
+
+def assert_renders(fb: D.Feedback) -> None:
+    """Every line renders in the three languages: a catalog text, no placeholder left, and the
+    Chinese lines differ from the English ones (they are translated)."""
+    for lang in LANGS:
+        lines = fb.lines(lang)
+        assert len(lines) == len(fb.items)
+        for item, line in zip(fb.items, lines, strict=True):
+            assert line and line != item.key, (lang, item.key)
+            assert not re.search(r"\{[a-z_]+\}", line), (lang, line)
+        assert fb.headline(lang)
+    if fb.items:
+        assert fb.lines("zh-Hant") != fb.lines("en")
+
+
+def _values(node) -> list:
+    """Every leaf (text or number) of a key's section or an answer."""
+    if isinstance(node, dict):
+        return [x for v in node.values() for x in _values(v)]
+    if isinstance(node, list):
+        return [x for v in node for x in _values(v)]
+    return [] if isinstance(node, bool) or node is None else [node]
+
+
+def _patterns(value) -> list[str]:
+    """How a key's value would look in a line: free texts (with a space or a Chinese character, 4+
+    characters) and numbers of 100 or more or with decimals, as whole numbers (not inside a longer one)."""
+    if isinstance(value, str):
+        return [re.escape(value)] if len(value) >= 4 and re.search(r"\s|[^\x00-\x7f]", value) else []
+    x = float(value)
+    if x.is_integer():
+        return [rf"(?<![\d,.]){f'{x:,.0f}'}(?![\d,])", rf"(?<![\d,.]){x:.0f}(?![\d,])"] if abs(x) >= 100 else []
+    return [rf"(?<![\d.]){x:g}(?!\d)", rf"(?<![\d.]){x:.0%}"] if abs(x) <= 1 else [rf"(?<![\d.]){x:g}(?!\d)"]
+
+
+def assert_no_leak(fb: D.Feedback, drill: str, answer: dict) -> None:
+    """No line (in any language) nor the stored record states one of the key's expected values or
+    sample-answer texts — unless the trainee wrote that value in the answer (it may be echoed)."""
+    key = D.load_key(drill)
+    mine = set(_values(answer)) | {float(v) for v in _values(answer) if isinstance(v, (int, float))}
+    secrets = [v for v in _values(key.get("expected", {})) + _values(key.get("sample_answer", {}))
+               if v not in mine and not (isinstance(v, (int, float)) and float(v) in mine)]
+    text = "\n".join(line for lang in LANGS for line in fb.lines(lang)) + json.dumps(fb.as_dict(), ensure_ascii=False)
+    leaked = [v for v in secrets for pat in _patterns(v) if re.search(pat, text)]
+    assert not leaked, f"{drill} feedback states key values: {leaked}"
+
+
+# ---------------------------------------------------------------------------------------------
+# keys and material
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("drill", D.DRILLS)
+def test_every_drill_has_a_key_a_material_and_a_checker(drill):
+    key, mat = D.load_key(drill), D.load_material(drill)
+    assert key["drill"] == mat["drill"] == drill
+    assert "sample_answer" in key and drill in D.CHECKERS
+    # the trainee-visible material carries none of the key's parts
+    assert not {"expected", "sample_answer", "trainer_notes", "tolerance", "keywords"} & set(mat)
+    # every text of the material is in the three languages
+    def walk(node, path=""):
+        if isinstance(node, dict):
+            langs = set(node) & set(LANGS)
+            if langs:
+                assert langs == set(LANGS), f"{drill}{path}: {sorted(langs)}"
+            for k, v in node.items():
+                walk(v, f"{path}.{k}")
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{path}[{i}]")
+    walk(mat)
+    for lang in LANGS:
+        loc = D.load_material(drill, lang)
+        assert isinstance(loc["title"], str) and isinstance(loc["task"], str)
+    assert D.load_material(drill, "zh-Hans")["title"] != D.load_material(drill, "en")["title"]
+
+
+def test_material_is_simplified_in_zh_hans():
+    opencc = pytest.importorskip("opencc")
+    t2s = opencc.OpenCC("t2s")
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("zh-Hans"), str):
+                assert t2s.convert(node["zh-Hans"]) == node["zh-Hans"], node["zh-Hans"]
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    for drill in D.DRILLS:
+        walk(D.load_material(drill))
+
+
+def test_load_key_and_material_refuse_unknown_drills():
+    with pytest.raises(simlib.ScenarioError) as err:
+        D.load_key("smart")
+    assert "drill" in err.value.paths
+    with pytest.raises(simlib.ScenarioError):
+        D.check("nope", {})
+
+
+def test_keys_come_from_the_exercises_folder(tmp_path, monkeypatch):
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "material").mkdir()
+    monkeypatch.setenv("SDW_EXERCISES", str(tmp_path))
+    assert D.exercises_dir() == tmp_path
+    with pytest.raises(simlib.ScenarioError) as err:
+        D.load_key("okr_scoring")
+    assert "exercises/keys/okr_scoring.yaml" in err.value.message("en")
+
+
+def test_the_apps_never_load_a_key():
+    """Keys are read inside the checkers only: no app module or notebook reads them."""
+    sources = [*sorted((ROOT / "simlib" / "ui").glob("*.py")), *sorted((ROOT / "notebooks").rglob("*.ipynb"))]
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        assert "load_key" not in text and '_load("keys"' not in text, path
+
+
+@pytest.mark.parametrize("drill", [d for d in D.DRILLS if d != "smart_target"])
+def test_the_sample_answer_passes(drill):
+    fb = D.check(drill, sample(drill))
+    assert fb.passed, fb.lines("en")
+    assert fb.score == 100.0 and fb.done == fb.total > 0
+    assert not fb.problems
+    assert_renders(fb)
+    json.dumps(fb.as_dict(), ensure_ascii=False)      # what an answer store keeps
+
+
+def test_feedback_renders_params_in_the_reader_language():
+    fb = D.Feedback("demo")
+    fb.problem("drills.decomposition.no_owner", metric=D.Ref("drills.decomposition.conversion_of",
+                                                             {"stage": {"zh-Hant": "方案設計", "zh-Hans": "方案设计",
+                                                                        "en": "Proposal"}}))
+    assert fb.lines("en") == ["Conversion at Proposal: who owns it? Name a person or a role."]
+    assert fb.lines("zh-Hans")[0].startswith("方案设计的转化率")
+    assert fb.as_dict()["items"][0]["params"]["metric"]["key"] == "drills.decomposition.conversion_of"
+    with pytest.raises(ValueError):
+        fb.add("fatal", "x")
+
+
+# ---------------------------------------------------------------------------------------------
+# Drill 01: SMART target
+# ---------------------------------------------------------------------------------------------
+def test_smart_target_sample_passes_with_simulated_achievability():
+    fb = D.check_smart_target(sample("smart_target"), n=100)
+    assert fb.passed, fb.lines("en")
+    assert 0.25 <= fb.data["achievability"]["probability"] <= 0.95
+    assert "smart.hint.achievable" in keys_of(fb, "ok")
+    assert_renders(fb)
+
+
+def test_smart_target_vague_target_names_what_is_missing():
+    a = {"statement": "提高銷售額"}
+    fb = D.check_smart_target(a, simulate=False)
+    assert not fb.passed
+    assert {"smart.hint.specific", "smart.hint.measurable", "smart.hint.time_bound",
+            "drills.smart_target.no_target", "drills.smart_target.no_deadline"} <= set(keys_of(fb, "problem"))
+    assert_renders(fb)
+    assert_no_leak(fb, "smart_target", a)
+
+
+def test_smart_target_typical_mistakes():
+    # the number in the sentence is not the target figure; a deadline after the quarter
+    fb = D.check_smart_target({"statement": "2025 年第三季度智能辦公設備產品線銷售額達到 130 萬元", "target": 1_250_000,
+                               "unit": "yuan", "deadline": "2025-12-31"}, simulate=False)
+    assert {"drills.smart_target.mismatch", "drills.smart_target.deadline_outside"} <= set(keys_of(fb, "problem"))
+    # below last year's same period: no stretch
+    fb = D.check_smart_target({"statement": "Q3 sales of the smart office line reach 1 million yuan by September 30",
+                               "target": 1, "unit": "million_yuan", "deadline": "2025-09-30"}, simulate=False)
+    assert keys_of(fb, "problem") == ["drills.smart_target.below_history"]
+    assert any("−7%" in line for line in fb.lines("en"))
+    # a gut-feel +50 %: far off the trend, and the simulation says too hard
+    a = {"statement": "下季度(9月30日前)智能辦公設備銷售額增長 50%", "target": 162, "unit": "10k_yuan",
+         "deadline": "2025-09-30"}
+    fb = D.check_smart_target(a, n=60)
+    assert "drills.smart_target.above_trend" in keys_of(fb, "hint")
+    assert "smart.hint.too_hard" in keys_of(fb, "problem")
+    assert fb.data["achievability"]["probability"] < 0.25
+    assert_renders(fb)
+    assert_no_leak(fb, "smart_target", a)
+    # no unit for the figure
+    fb = D.check_smart_target({"statement": "Q3 sales 1.2 million yuan", "target": 1.2, "deadline": "2025-09-30"},
+                              simulate=False)
+    assert "drills.smart_target.no_unit" in keys_of(fb, "problem")
+
+
+def test_smart_target_bad_input_is_an_error_naming_the_field():
+    with pytest.raises(simlib.ScenarioError) as err:
+        D.check_smart_target({"statement": "x", "target": "a lot"}, simulate=False)
+    assert err.value.paths == ["target"]
+    with pytest.raises(simlib.ScenarioError) as err:
+        D.check_smart_target({"statement": "x", "deadline": "next June"}, simulate=False)
+    assert err.value.paths == ["deadline"] and "2025-09-30" in err.value.message("zh-Hant")
+    with pytest.raises(simlib.ScenarioError) as err:
+        D.check_smart_target({"statment": "x"}, simulate=False)
+    assert "statement" in err.value.message("en")
+    with pytest.raises(simlib.ScenarioError):
+        D.check_smart_target({"statement": "x", "target": 1, "unit": "dollars"}, simulate=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Drill 02: decomposition
+# ---------------------------------------------------------------------------------------------
+def test_decomposition_key_matches_the_reverse_funnel():
+    key, mat = D.load_key("decomposition"), D.load_material("decomposition")
+    sc = simlib.load_scenario(ROOT / mat["scenario"])
+    won = mat["quarter_target"] / mat["deal_value"]
+    assert won == key["expected"]["won_needed"]
+    assert required_leads(sc, won) == pytest.approx(key["expected"]["per_quarter"])
+    assert sum(mat["last_year_month_sales"].values()) == D.load_material("smart_target")["history"][-1]["sales"]
+
+
+def test_decomposition_black_hole_and_week_sums():
+    a = sample("decomposition")
+    a["months"]["m3"] = 406000                       # 50,000 missing
+    a["weeks"]["m1"] = [90000, 90000, 90000]         # a week short
+    a["weeks"]["m2"][0] = 95000                      # weeks do not add up to the month
+    fb = D.check_decomposition(a)
+    probs = keys_of(fb, "problem")
+    assert {"drills.decomposition.months_short", "drills.decomposition.week_count",
+            "drills.decomposition.weeks_sum"} <= set(probs)
+    line = next(i for i in fb.items if i.key == "drills.decomposition.months_short").text("en")
+    assert "1,150,000" in line and "50,000 short" in line
+    assert_renders(fb)
+    # exact: floats that look equal but are not are caught, floats that are equal pass
+    a = sample("decomposition")
+    a["weeks"]["m3"] = [91200.1, 91200, 91200, 91200, 91199.9]
+    assert "drills.decomposition.ok.weeks_sum" in keys_of(D.check_decomposition(a), "ok")
+
+
+def test_decomposition_metrics_mistakes():
+    a = sample("decomposition")
+    a["months"] = {"m1": 400000, "m2": 400000, "m3": 400000}       # an equal split, unlike last year
+    a["weeks"] = {"m1": [100000] * 4, "m2": [100000] * 4, "m3": [80000] * 5}
+    a["metrics"] = [{"metric": "sales", "value": 400000, "per": "month", "owner": "經理", "standard": "每月 40 萬"},
+                    {"metric": "deals", "value": 8, "per": "month", "owner": "", "standard": "每月 8 單"}]
+    fb = D.check_decomposition(a)
+    assert {"drills.decomposition.metric_count", "drills.decomposition.no_owner",
+            "drills.decomposition.no_process"} <= set(keys_of(fb, "problem"))
+    assert "drills.decomposition.seasonality" in keys_of(fb, "hint")
+    assert_renders(fb)
+    assert_no_leak(fb, "decomposition", a)
+
+
+def test_decomposition_metrics_must_fit_the_funnel():
+    a = sample("decomposition")
+    a["metrics"][0]["value"] = 2                      # 2 visits per rep a week: 208 < 400 needed
+    fb = D.check_decomposition(a)
+    short = [i for i in fb.items if i.key == "drills.decomposition.funnel_short"]
+    assert len(short) == 1 and "New-customer visits" in short[0].text("en")
+    assert_no_leak(fb, "decomposition", a)
+    # the group's own conversion standard counts: a higher opportunity conversion needs fewer visits …
+    a = sample("decomposition")
+    a["metrics"][0]["value"] = 3.5                    # 364 first visits: 9 % short of 400 …
+    assert "drills.decomposition.ok.funnel" in keys_of(D.check_decomposition(a), "ok")
+    a["metrics"][2]["value"] = 0.4                    # … but with a lower conversion standard it is too few
+    assert "drills.decomposition.funnel_short" in keys_of(D.check_decomposition(a), "problem")
+    # far more than needed: a hint (period or scope mixed up)
+    a = sample("decomposition")
+    a["metrics"][1].update(value=70, per="week", scope="per_rep")
+    assert "drills.decomposition.funnel_excess" in keys_of(D.check_decomposition(a), "hint")
+    # a conversion is a share
+    a = sample("decomposition")
+    a["metrics"][2]["value"] = 60
+    with pytest.raises(simlib.ScenarioError) as err:
+        D.check_decomposition(a)
+    assert err.value.paths == ["metrics[2].value"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Drill 03: the mid-quarter review
+# ---------------------------------------------------------------------------------------------
+def test_review_world_is_at_35_percent_with_the_keys_causes():
+    d = D.review_dashboard(lang="zh-Hant")
+    s = d["summary"]
+    assert 0.33 <= s["completion"] <= 0.37 and s["elapsed"] == pytest.approx(6 / 13)
+    assert s["target"] == pytest.approx(s["plan_revenue"])          # the target matches the plan
+    assert len(d["weekly"]) == 6 and d["funnel"]["label"].iloc[0] == "線索獲取"
+    assert D.diagnose_review() == D.load_key("mid_quarter_review")["expected"]["causes"]
+    # the dashboard shows observations only: no field of the world's scenario
+    shown = json.dumps({k: v.to_dict() if hasattr(v, "to_dict") else v for k, v in d.items()}, default=str)
+    assert "work_hours" not in shown and "0.35" not in shown
+
+
+def test_review_projection_keeps_the_quarter_so_far_and_moves_the_rest():
+    base = D.project_quarter({})
+    assert base["with_fixes"] == base["baseline"] and base["gain_pp"] == 0
+    p = D.project_quarter({"hours_per_week": 8, "conversion_pp": {"proposal": 10}})
+    t = p["table"]
+    assert list(t["quarter_week"]) == list(range(1, 14))
+    # the six weeks before the review are the same world, deal for deal
+    np.testing.assert_allclose(t["with_fixes"][:6], t["baseline"][:6])
+    np.testing.assert_allclose(t["actual"][:6], t["baseline"][:6])
+    assert t["actual"][6:].isna().all()
+    assert p["with_fixes"] > p["baseline"] + 0.15
+    # more leads alone do not help a team with no hours to spare
+    assert D.project_quarter({"leads_pct": 50})["gain_pp"] < 1
+    # levers are bounded by the material
+    with pytest.raises(simlib.ScenarioError) as err:
+        D.project_quarter({"conversion_pp": {"proposal": 30}})
+    assert err.value.paths == ["fixes.conversion_pp.proposal"]
+    with pytest.raises(simlib.ScenarioError):
+        D.project_quarter({"conversion_pp": {"lead": 2, "proposal": 2, "negotiation": 2}})
+
+
+def test_review_pre_review_deals_are_unchanged_by_fixes():
+    key, mat = D.load_key("mid_quarter_review"), D.load_material("mid_quarter_review")
+    sc, seed, q0, base = D._world(key)
+    fx = D._fixes({"leads_pct": 20, "conversion_pp": {"proposal": 10}, "hours_per_week": 4}, mat)
+    fixed = D._run_with_fixes(sc, seed, q0 + 6, fx, base)
+    start = q0 + 6
+    b = base.deals[base.deals["closed_at"] < start].reset_index(drop=True)
+    f = fixed.deals[fixed.deals["closed_at"] < start].reset_index(drop=True)
+    assert len(b) == len(f) and (b["outcome"] == f["outcome"]).all()
+    np.testing.assert_allclose(b["closed_at"], f["closed_at"])
+    np.testing.assert_allclose(b["value"], f["value"])
+    assert len(fixed.deals) > len(base.deals)       # the extra leads arrive after the review only
+    assert fixed.deals["created_at"][len(b):].min() >= 0
+
+
+def test_review_wrong_diagnosis_and_weak_fixes():
+    a = {"causes": ["leads", "target_too_high"], "fixes": {"leads_pct": 30}}
+    fb = D.check_mid_quarter_review(a)
+    assert not fb.passed
+    probs, hints = keys_of(fb, "problem"), keys_of(fb, "hint")
+    assert probs.count("drills.mid_quarter_review.cause_wrong") == 2
+    assert "drills.mid_quarter_review.cause_missed" in probs and "drills.mid_quarter_review.fix_weak" in probs
+    assert hints.count("drills.mid_quarter_review.look_again") == 2
+    assert "drills.mid_quarter_review.lever_idle" in hints
+    assert isinstance(fb.data["projection"], pd.DataFrame)
+    assert_renders(fb)
+    assert_no_leak(fb, "mid_quarter_review", a)
+    # the missed cause is not named, only where to look
+    en = "\n".join(fb.lines("en"))
+    assert "proposal → negotiation" not in en.lower() and "selling hours" not in en.lower()
+
+
+def test_review_half_right():
+    a = {"causes": ["conversion:proposal"], "fixes": {"conversion_pp": {"proposal": 10}, "leads_pct": 20}}
+    fb = D.check_mid_quarter_review(a)
+    assert not fb.passed
+    assert "drills.mid_quarter_review.cause_right" in keys_of(fb, "ok")
+    assert "drills.mid_quarter_review.fix_unlinked" in keys_of(fb, "hint")
+    assert set(fb.data["by_lever"]) == {"conversion:proposal", "leads"}
+    assert_no_leak(fb, "mid_quarter_review", a)
+    fb = D.check_mid_quarter_review({"causes": ["conversion:proposal", "capacity"]})
+    assert "drills.mid_quarter_review.no_fixes" in keys_of(fb, "problem")
+    with pytest.raises(simlib.ScenarioError) as err:
+        D.check_mid_quarter_review({"causes": ["too few reps"]})
+    assert err.value.paths == ["causes[0]"]
+
+
+# ---------------------------------------------------------------------------------------------
+# S3: self-check sheet, pitch scoring, 30-day plan
+# ---------------------------------------------------------------------------------------------
+def test_self_check_key_follows_the_sheet():
+    key = D.load_key("self_check")
+    sheet = self_check(key["expected"]["actuals"])
+    assert set(sheet.behind) == set(key["expected"]["behind"])
+
+
+def test_self_check_typical_mistakes():
+    a = sample("self_check")
+    a["actuals"]["satisfaction"] = 80
+    fb = D.check_self_check(a)
+    assert keys_of(fb, "problem") == ["drills.self_check.share"]
+    a = sample("self_check")
+    a["actuals"]["new_visits"] = 24                  # follow-ups counted as visits
+    a["completion"] = {"new_visits": 2.4, "proposals": 0.5}
+    a["behind"] = ["follow_ups", "proposals"]
+    a["focus"] = "sales"
+    a["action"] = "多拜訪客戶"
+    fb = D.check_self_check(a)
+    probs, hints = keys_of(fb, "problem"), keys_of(fb, "hint")
+    assert {"drills.self_check.recount", "drills.self_check.completion_wrong", "drills.self_check.not_behind",
+            "drills.self_check.behind_missed"} <= set(probs)
+    assert {"drills.self_check.focus_not_lowest", "drills.self_check.action_vague"} <= set(hints)
+    recount = next(i for i in fb.items if i.key == "drills.self_check.recount")
+    assert recount.text("en") == "New-customer visits: recount it from the log."
+    assert_renders(fb)
+    assert_no_leak(fb, "self_check", a)
+    assert fb.data["sheet"]["completion"].iloc[0] == pytest.approx(2.4)
+
+
+def test_pitch_scoring_mistakes():
+    a = {"scores": {"accuracy": 18, "clarity": 18, "value": 22, "qa": 17, "presence": 13}, "weakest": "presence"}
+    fb = D.check_pitch_scoring(a)
+    assert not fb.passed
+    gen = [i for i in fb.items if i.key == "drills.pitch_scoring.too_generous"]
+    assert {i.params["criterion"].key.rsplit(".", 1)[-1] for i in gen} == {"clarity", "value", "qa"}
+    assert "drills.pitch_scoring.weakest_wrong" in keys_of(fb, "problem")
+    assert "drills.pitch_scoring.total_high" in keys_of(fb, "hint")
+    assert_renders(fb)
+    assert_no_leak(fb, "pitch_scoring", a)
+    # no number but the trainee's own total appears in the feedback: the panel's scores stay hidden
+    numbers = {n for line in fb.lines("en") for n in re.findall(r"\d+", line)}
+    assert numbers <= {"88"}
+    fb = D.check_pitch_scoring({"scores": {"accuracy": 10, "clarity": 8, "value": 9, "qa": 11, "presence": 6}})
+    assert "drills.pitch_scoring.too_strict" in keys_of(fb, "problem")
+    with pytest.raises(simlib.ScenarioError) as err:
+        D.check_pitch_scoring({"scores": {"accuracy": 18, "clarity": 18, "value": 30, "qa": 17, "presence": 13}})
+    assert err.value.paths == ["scores.value"]
+    fb = D.check_pitch_scoring({"scores": {"accuracy": 18, "clarity": 15}})
+    assert keys_of(fb, "problem") == ["drills.pitch_scoring.missing"] * 3 and not fb.passed
+
+
+def test_improvement_plan_mistakes():
+    a = sample("improvement_plan")
+    a["phases"]["analysis"]["days"] = [1, 2]              # overlaps the targets part
+    a["phases"]["execution"]["days"] = [6, 28]            # day 29 in no part
+    del a["phases"]["review"]
+    a["targets"] = [{"kind": "result", "text": "提高業績"}]
+    fb = D.check_improvement_plan(a)
+    probs = keys_of(fb, "problem")
+    assert {"drills.improvement_plan.phase_missing", "drills.improvement_plan.target_count",
+            "drills.improvement_plan.target_not_smart"} <= set(probs)
+    a["phases"]["review"] = {"days": [30, 30], "actions": ["總結"]}
+    fb = D.check_improvement_plan(a)
+    probs = keys_of(fb, "problem")
+    assert {"drills.improvement_plan.days_gap", "drills.improvement_plan.days_overlap"} <= set(probs)
+    gap = next(i for i in fb.items if i.key == "drills.improvement_plan.days_gap")
+    assert gap.params["days"] == "29"
+    assert "drills.improvement_plan.content.review" in keys_of(fb, "hint")
+    assert keys_of(fb, "hint").count("drills.improvement_plan.span") == 2
+    assert_renders(fb)
+    assert_no_leak(fb, "improvement_plan", a)
+    with pytest.raises(simlib.ScenarioError):
+        D.check_improvement_plan({"targets": [{"kind": "dream", "text": "x"}]})
+
+
+# ---------------------------------------------------------------------------------------------
+# S0: 341 screening, A/B/C tiering, COIN, OKR
+# ---------------------------------------------------------------------------------------------
+def test_screening_mistakes():
+    a = sample("screening_341")
+    a["scores"]["jinggong"]["size"] = 4                   # 150 employees is 2
+    a["scores"]["meijia"]["industry"] = 3                 # catering is not served
+    a["good"] = ["huada", "qiming", "meijia"]             # jinggong (total 11) and yuanhang (8) left out
+    fb = D.check_screening_341(a)
+    off = [i for i in fb.items if i.key == "drills.screening_341.score_off"]
+    assert {(i.params["prospect"]["en"], i.params["direction"].key.rsplit(".", 1)[-1]) for i in off} == {
+        ("Jinggong Electronics", "higher"), ("Meijia Catering", "higher")}
+    probs = keys_of(fb, "problem")
+    assert probs.count("drills.screening_341.good_unmarked") == 2
+    assert "drills.screening_341.good_wrong" in probs        # meijia: 9 by the trainee's scores, not good by the key
+    assert_renders(fb)
+    assert_no_leak(fb, "screening_341", a)
+    a = sample("screening_341")
+    a["scores"]["huada"]["pain"] = 5
+    with pytest.raises(simlib.ScenarioError) as err:
+        D.check_screening_341(a)
+    assert err.value.paths == ["scores.huada.pain"]
+    a = sample("screening_341")
+    del a["scores"]["xiaolin"]["pain"]
+    assert "drills.screening_341.incomplete" in keys_of(D.check_screening_341(a), "problem")
+
+
+def test_abc_tiering_key_and_revenue_mistake():
+    mat, key = D.load_material("abc_tiering"), D.load_key("abc_tiering")
+    acc = pd.DataFrame(mat["accounts"]).drop(columns="name")
+    right = abc_tiers(acc, by="profit")
+    assert dict(zip(right.accounts["account"], right.accounts["tier"], strict=True)) == key["expected"]["tiers"]
+    by_rev = abc_tiers(acc, by="revenue")
+    a = {"tiers": dict(zip(by_rev.accounts["account"], by_rev.accounts["tier"], strict=True))}
+    fb = D.check_abc_tiering(a)
+    assert not fb.passed
+    assert "drills.abc_tiering.by_revenue" in keys_of(fb, "hint")
+    assert keys_of(fb, "problem").count("drills.abc_tiering.wrong") == 4
+    assert_renders(fb)
+    assert_no_leak(fb, "abc_tiering", a)
+    tiers = dict(key["expected"]["tiers"], a4="A")                    # three A accounts
+    fb = D.check_abc_tiering({"tiers": tiers})
+    assert any(i.key == "drills.abc_tiering.count" and i.params["tier"] == "A" for i in fb.items)
+    assert D.check_abc_tiering({"tiers": {k: v.lower() for k, v in key["expected"]["tiers"].items()}}).passed
+
+
+def test_coin_mistakes():
+    a = {"context": "最近", "observation": "你總是很懶,態度差", "impact": "不好", "next": "多學習"}
+    fb = D.check_coin_feedback(a)
+    probs, hints = keys_of(fb, "problem"), keys_of(fb, "hint")
+    assert {"appraisal.coin.hint.judgement", "appraisal.coin.hint.generalisation",
+            "appraisal.coin.hint.next_vague"} <= set(probs)
+    assert "appraisal.coin.hint.no_time" in hints and "drills.coin_feedback.off_topic" in hints
+    assert_renders(fb)
+    assert_no_leak(fb, "coin_feedback", a)
+    fb = D.check_coin_feedback({"context": "上週三的演示", "observation": " ", "impact": "x", "next": "y"})
+    assert keys_of(fb, "problem") == ["drills.coin_feedback.empty"]
+    assert fb.items[0].text("en") == "Observation: write this part."
+    en = dict(sample("coin_feedback"))
+    en.update(context="In last Wednesday's demo at Huada,",
+              observation="the customer asked 3 technical questions and you could not answer 2 of them.",
+              impact="The customer booked no follow-up meeting.",
+              next="Join the product training this Friday and send the customer the answers by Tuesday.")
+    assert D.check_coin_feedback(en).passed
+
+
+def test_okr_key_matches_okr_score_and_mistakes():
+    mat, key = D.load_material("okr_scoring"), D.load_key("okr_scoring")
+    df = okr_score([{k: r[k] for k in ("baseline", "target", "actual")} | {"name": r["id"]}
+                    for r in mat["key_results"]])
+    assert dict(zip(df["key_result"], df["score"], strict=True)) == {**key["expected"]["scores"],
+                                                                    "objective": key["expected"]["objective"]}
+    a = {"scores": {"kr1": 0.93, "kr2": 0.86, "kr3": 1.3}, "objective": 1.03}
+    fb = D.check_okr_scoring(a)
+    probs = keys_of(fb, "problem")
+    assert probs == ["drills.okr_scoring.from_baseline", "drills.okr_scoring.from_baseline",
+                     "drills.okr_scoring.over_one", "drills.okr_scoring.objective_follows"]
+    assert_renders(fb)
+    assert_no_leak(fb, "okr_scoring", a)
+    fb = D.check_okr_scoring({"scores": {"kr1": 0.7, "kr2": 0.3, "kr3": 1.0}, "objective": 0.9})
+    assert keys_of(fb, "problem") == ["drills.okr_scoring.objective_mean"]
+    fb = D.check_okr_scoring({"scores": {"kr1": 0.5}})
+    assert "drills.okr_scoring.missing" in keys_of(fb, "problem") and "drills.okr_scoring.kr_off" in keys_of(fb)
+
+
+# ---------------------------------------------------------------------------------------------
+# Objection handling: LAER and the 5A objection steps
+# ---------------------------------------------------------------------------------------------
+def test_objection_order_missing_step_and_conceding():
+    a = {"model": "laer", "steps": [{"step": "listen", "text": "嗯"}, {"step": "respond", "text": "我們可以打九折"},
+                                    {"step": "explore", "text": "您覺得呢"}]}
+    fb = D.check_objection_handling(a)
+    probs, hints = keys_of(fb, "problem"), keys_of(fb, "hint")
+    assert {"drills.objection_handling.missing", "drills.objection_handling.order",
+            "drills.objection_handling.concede"} <= set(probs)
+    order = next(i for i in fb.items if i.key == "drills.objection_handling.order")
+    assert order.text("en") == "\"Respond\" comes too early: \"Explore\" should come before it."
+    assert {"drills.objection_handling.tip.listen", "drills.objection_handling.respond_number"} <= set(hints)
+    assert_renders(fb)
+    assert_no_leak(fb, "objection_handling", a)
+
+
+def test_objection_four_step_model_in_english_and_simplified():
+    fb = D.check_objection_handling({"model": "four_step", "steps": [
+        {"step": "listen", "text": "I let Mr Wang finish without interrupting and note the 15 % gap."},
+        {"step": "confirm", "text": "So your concern is that we are about 15 % above company A, is that right?"},
+        {"step": "respond", "text": "Our failure rate is the lowest in the industry and similar plants pay back in 7 months; "
+                                    "we can start with a pilot in one warehouse."},
+        {"step": "verify", "text": "Does that answer your question about the price?"}]})
+    assert fb.passed, fb.lines("en")
+    fb = D.check_objection_handling({"model": "laer", "steps": [
+        {"step": "listen", "text": "先不打断,让王总把话说完,记下重点。"},
+        {"step": "acknowledge", "text": "我理解您的顾虑,比较价格很合理。"},
+        {"step": "explore", "text": "除了价格,您最关注哪些方面?"},
+        {"step": "respond", "text": "我们的故障率是行业最低,类似客户平均 7 个月回本,可以先做一个仓库的试点。"}]})
+    assert fb.passed, fb.lines("zh-Hans")
+    with pytest.raises(simlib.ScenarioError) as err:
+        D.check_objection_handling({"model": "laer", "steps": [{"step": "verify", "text": "x"}]})
+    assert err.value.paths == ["steps[0].step"]
+
+
+def test_the_leak_check_itself_catches_a_stated_value():
+    fb = D.Feedback("okr_scoring")
+    fb.hint("drills.smart_target.ok.consistent", amount="0.67")          # the key's objective score
+    with pytest.raises(AssertionError):
+        assert_no_leak(fb, "okr_scoring", {"scores": {}})
+    fb = D.Feedback("decomposition")
+    fb.hint("drills.smart_target.ok.consistent", amount="400")           # the key's first visits a quarter
+    with pytest.raises(AssertionError):
+        assert_no_leak(fb, "decomposition", {})
+    assert_no_leak(fb, "decomposition", {"metrics": [{"value": 400}]})  # unless the trainee wrote it
