@@ -36,6 +36,7 @@ APPS: tuple[App, ...] = (
     App("pay_lab", "pay_lab.ipynb"),
     App("team_lab", "team_lab.ipynb"),
     App("customer_lab", "customer_lab.ipynb"),
+    App("dashboards", "dashboards.ipynb"),
     App("case_study", "cases/electronics_bottleneck.ipynb"),
 )
 
