@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import copy
 import fnmatch
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -53,7 +54,7 @@ from .results import SimResult, ratio_change, run_replications, simulate
 from .scenario import Labels, Scenario, _check_labels, _set_path, load_scenario
 from .schema import Issue, ScenarioError, _Model, read_source
 
-__all__ = ["CASES_DIR", "METRICS", "NOTEBOOKS_DIR", "CaseRun", "CaseSpec", "case_files", "case_titles", "check_case", "label", "load_case",
+__all__ = ["CASES_DIR", "METRICS", "NOTEBOOKS_DIR", "CaseRun", "CaseSpec", "case_files", "case_heads", "case_titles", "check_case", "label", "load_case",
            "main", "metric_value", "report", "run_case"]
 
 _ROOT = Path(__file__).resolve().parents[1]
@@ -448,14 +449,25 @@ def case_files() -> list[Path]:
     return sorted(CASES_DIR.glob("*.yaml"))
 
 
-def case_titles(lang: str | None = None) -> dict[str, str]:
-    """``{id: title}`` of the shipped cases that have a notebook, read without running anything (the hub)."""
+@functools.lru_cache(maxsize=64)
+def _case_head(path: str, mtime: float) -> dict:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    return {"title": data.get("title"), "source": data.get("source", ""), "story": data.get("story")}
+
+
+def case_heads() -> dict[str, dict]:
+    """``{id: {title, source, story}}`` of the shipped cases that have a notebook, read without
+    validating or running anything (the hub), cached until a file changes."""
     out = {}
     for path in case_files():
         if (NOTEBOOKS_DIR / f"{path.stem}.ipynb").is_file():
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            out[path.stem] = label(data.get("title"), lang, path.stem)
+            out[path.stem] = _case_head(str(path), path.stat().st_mtime)
     return out
+
+
+def case_titles(lang: str | None = None) -> dict[str, str]:
+    """``{id: title}`` of the shipped cases that have a notebook, in ``lang``."""
+    return {cid: label(head["title"], lang, cid) for cid, head in case_heads().items()}
 
 
 def load_case(source: str | Path | Mapping | CaseSpec) -> CaseSpec:

@@ -1,4 +1,4 @@
-"""Every notebook under notebooks/ runs top to bottom in a fresh kernel, as Voilà runs it, without an error.
+"""Every notebook under notebooks/ and exercises/ runs top to bottom in a fresh kernel, as Voilà runs it, without an error.
 
 Committed notebooks carry no outputs (they churn with widget ids); the apps' own behaviour is tested
 in tests/test_ui.py and, in a browser, in tests/browser/.
@@ -12,8 +12,9 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-NB_ID = lambda p: p.relative_to(ROOT / "notebooks").as_posix()
+NOTEBOOKS = sorted(p for folder in ("notebooks", "exercises") for p in (ROOT / folder).rglob("*.ipynb")
+                   if ".ipynb_checkpoints" not in p.parts)
+NB_ID = lambda p: p.relative_to(ROOT).as_posix()
 
 
 def test_there_are_notebooks():

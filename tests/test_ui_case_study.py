@@ -85,7 +85,7 @@ def test_downloads_hold_the_figures_steps_and_every_replication(app):
 
 def test_hub_lists_the_case_studies():
     hub = Hub(lang="zh-Hant")
-    assert 'data-app="case_study"' in hub.page.value
+    assert 'data-case="electronics_bottleneck"' in hub.page.value
     assert 'href="cases/electronics_bottleneck.ipynb?lang=zh-Hant"' in hub.page.value
     assert "電子公司的漏斗瓶頸" in hub.page.value
 

@@ -10,16 +10,19 @@ messages, downloads), :mod:`~simlib.ui.controls` (slider declarations, ranges fr
 schema), :mod:`~simlib.ui.lang` (``?lang=`` and the language switch), :mod:`~simlib.ui.figures` (how a
 figure is redrawn), the apps :mod:`~simlib.ui.funnel_lab` (Funnel Lab), :mod:`~simlib.ui.target_setting`
 (Target Setting), :mod:`~simlib.ui.pay_lab` (Pay Plan Lab), :mod:`~simlib.ui.team_lab` (Team Lab),
-:mod:`~simlib.ui.customer_lab` (Customer Lab), :mod:`~simlib.ui.case_study` (Case Studies), :mod:`~simlib.ui.hub`
+:mod:`~simlib.ui.customer_lab` (Customer Lab), :mod:`~simlib.ui.case_study` (Case Studies),
+:mod:`~simlib.ui.dashboards` (Dashboards), :mod:`~simlib.ui.lesson` (the module lessons), :mod:`~simlib.ui.hub`
 (the landing page), and
 :mod:`~simlib.ui.serve` (starting Voilà for the browser tests and the latency benchmark).
 """
 import importlib
 
-__all__ = ["CaseStudy", "CustomerLab", "FunnelLab", "Hub", "PayLab", "TargetSetting", "TeamLab"]
+__all__ = ["CaseStudy", "CustomerLab", "DashboardsApp", "FunnelLab", "Hub", "LessonPage", "PayLab", "TargetSetting",
+           "TeamLab"]
 
-_HOME = {"CaseStudy": "case_study", "CustomerLab": "customer_lab", "FunnelLab": "funnel_lab", "Hub": "hub",
-         "PayLab": "pay_lab", "TargetSetting": "target_setting", "TeamLab": "team_lab"}
+_HOME = {"CaseStudy": "case_study", "CustomerLab": "customer_lab", "DashboardsApp": "dashboards", "FunnelLab": "funnel_lab",
+         "Hub": "hub", "LessonPage": "lesson", "PayLab": "pay_lab", "TargetSetting": "target_setting",
+         "TeamLab": "team_lab"}
 
 
 def __getattr__(name: str):

@@ -53,7 +53,7 @@ def test_case_in_english_run_again_with_more_replications(page, voila_url, artif
 
 def test_hub_lists_every_case(page, voila_url, clean):
     page.goto(voila_url + HUB + "?lang=en")
-    link = page.locator("ul.sdw-cases a", has_text="funnel bottleneck")
+    link = page.locator("li[data-case=electronics_bottleneck] a")
     link.wait_for()
     link.click()
     page.wait_for_url("**/cases/electronics_bottleneck.ipynb?lang=en")

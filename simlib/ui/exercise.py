@@ -1,0 +1,426 @@
+"""An exercise page (練習): one drill of COURSE.md §9 with its material, an answer form, immediate feedback
+and the trainee's saved answers (:mod:`simlib.drills`, :mod:`simlib.answers`).
+
+In a notebook served by Voilà (one notebook per drill under ``exercises/``)::
+
+    from simlib.ui.exercise import ExercisePage
+    ExercisePage.from_query("okr_scoring").show()
+
+``?lang=en`` picks the language, ``?trainee=<name>`` the trainee whose answers are saved and shown
+(default ``trainee``). Without a browser the same object is driven through its widgets::
+
+    >>> import tempfile, os
+    >>> from simlib.answers import AnswerStore
+    >>> store = AnswerStore(os.path.join(tempfile.mkdtemp(), "answers.sqlite"))
+    >>> page = ExercisePage("okr_scoring", lang="en", store=store, trainee="Wang")
+    >>> page.form.inputs["scores"].cells["kr1"]["score"].widget.value = "0.93"   # actual ÷ target
+    >>> fb = page.check()
+    >>> fb.passed, page.attempt, "sdw-level-problem" in page.feedback_view.value
+    (False, 1, True)
+    >>> ExercisePage("okr_scoring", lang="en", store=store, trainee="Wang").form.answer()   # a reload
+    {'scores': {'kr1': 0.93}}
+
+The page shows, top to bottom: the task and its material (tables of the background data), for drill 03
+the funnel dashboard at the review (week 6), the trainee's name and the answer form
+(:mod:`simlib.ui.exercise_forms`), the "check my answer" button (``.sdw-check``), the feedback
+(``ul.sdw-feedback``, a ``li.sdw-level-<ok|hint|problem>`` per item, a headline with the score) — for drill
+03 also the projected quarter with and without the fixes — and the trainee's attempts with CSV and Excel
+downloads of all their answers. Every check is saved (its attempt number shown); the last answer
+comes back into the form when the page opens again. What the page shows comes from the drill's
+material and the checker's feedback only: the trainers' answer keys never reach it.
+"""
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+from urllib.parse import parse_qs
+
+import ipywidgets as W
+import pandas as pd
+
+from .. import viz_drills as VD
+from ..answers import AnswerStore
+from ..drills import Feedback, check, load_material, localize, review_dashboard
+from ..i18n import t
+from .base import XLSX_MIME, AppBase, card, data_link, esc, fmt_count, fmt_money, fmt_pct, guarded, row
+from .exercise_forms import MATERIAL, Form
+from .figures import DEFAULT_RENDERER, Renderer, make_view
+from .lang import query_string
+
+__all__ = ["DEFAULT_TRAINEE", "REVIEW_FIGURES", "ExercisePage"]
+
+DEFAULT_TRAINEE = "trainee"
+REVIEW = "mid_quarter_review"
+#: drill 03's figures: the dashboard's boards and the projection (DOM class ``sdw-fig-<name>``)
+REVIEW_FIGURES = ("review-pace", "review-funnel", "review-activity", "review-projection")
+HISTORY_ROWS = 10
+
+EXTRA_CSS = """
+.sdw-app { max-width: 80em; }
+.sdw-app h3.sdw-section { border-top: 2px solid #dfe6ee; padding-top: 0.6em; margin: 1.1em 0 0.1em 0; font-size: 1.3em; }
+.sdw-app p.sdw-explain { color: #444; margin: 0 0 0.5em 0; }
+.sdw-app p.sdw-task { font-size: 1.08em; line-height: 1.6; max-width: 60em; background: #f3f7fb;
+  border-left: 4px solid #1f6fb2; padding: 0.5em 0.8em; }
+.sdw-app h4.sdw-material-title { margin: 0.8em 0 0.2em 0; }
+.sdw-app p.sdw-material-text { line-height: 1.6; max-width: 60em; white-space: pre-line; margin: 0.2em 0; }
+.sdw-app p.sdw-transcript { background: #fafafa; border: 1px solid #e3e3e3; padding: 0.5em 0.8em; font-size: 0.97em; }
+.sdw-app p.sdw-objective { font-size: 1.1em; font-weight: 600; }
+.sdw-app table.sdw-material-table td { text-align: left; white-space: pre-line; vertical-align: top; }
+.sdw-app table.sdw-material-table th { text-align: left; vertical-align: bottom; }
+.sdw-app table.sdw-facts th { font-weight: 600; white-space: nowrap; vertical-align: top; }
+.sdw-app ul.sdw-material-list li { margin: 0.2em 0; }
+.sdw-app .sdw-field-name { font-weight: 600; font-size: 1.02em; }
+.sdw-app .sdw-field-help { margin-top: -0.2em; }
+.sdw-app .sdw-grid { border-top: 1px solid #e3e3e3; padding: 0.3em 6px 0 0; box-sizing: border-box; }
+.sdw-app .sdw-grid-head { font-size: 0.93em; color: #333; }
+.sdw-app .sdw-info-text { white-space: normal; line-height: 1.35; font-size: 0.95em; }
+.sdw-app .sdw-info .widget-html-content { white-space: normal; }
+.sdw-app .sdw-multi .widget-checkbox { width: auto; }
+.sdw-app .sdw-check button, .sdw-app button.sdw-check { font-weight: 600; }
+.sdw-app .sdw-feedback-box { max-width: 60em; }
+.sdw-app p.sdw-headline { font-weight: 700; font-size: 1.08em; padding: 0.4em 0.7em; border-radius: 4px; margin: 0.3em 0; }
+.sdw-app p.sdw-headline.sdw-passed { background: #e7f5ec; color: #1e6b37; }
+.sdw-app p.sdw-headline.sdw-not-yet { background: #fff6e0; color: #7a5200; }
+.sdw-app ul.sdw-feedback { list-style: none; padding: 0; margin: 0.3em 0; }
+.sdw-app ul.sdw-feedback li { padding: 0.35em 0.6em; margin: 0.2em 0; border-left: 4px solid #ccc; background: #fafbfc; }
+.sdw-app ul.sdw-feedback li.sdw-level-ok { border-left-color: #2e8b57; }
+.sdw-app ul.sdw-feedback li.sdw-level-hint { border-left-color: #e0a339; }
+.sdw-app ul.sdw-feedback li.sdw-level-problem { border-left-color: #c0392b; }
+.sdw-app .sdw-level-tag { font-weight: 700; margin-right: 0.4em; }
+.sdw-app li.sdw-level-ok .sdw-level-tag { color: #1e7b3a; }
+.sdw-app li.sdw-level-hint .sdw-level-tag { color: #9a6a00; }
+.sdw-app li.sdw-level-problem .sdw-level-tag { color: #b03a2e; }
+.sdw-app .sdw-attempt { color: #1e6b37; font-weight: 600; }
+.sdw-app table.sdw-history td, .sdw-app table.sdw-review-table td { text-align: right; }
+.sdw-app table.sdw-review-table td:first-child, .sdw-app table.sdw-history td:first-child { text-align: left; }
+"""
+
+
+def _safe_name(text: str) -> str:
+    """A file-name stem from a trainee's name (letters, digits, CJK, ``-`` and ``_``)."""
+    stem = re.sub(r"[^\w-]+", "_", text.strip(), flags=re.UNICODE).strip("_")
+    return stem[:40] or DEFAULT_TRAINEE
+
+
+class ExercisePage(AppBase):
+    """The page of one drill (see the module's docstring).
+
+    Args:
+        drill: one of :data:`simlib.drills.DRILLS`.
+        lang: the page's language.
+        store: where answers are kept (default: a :class:`~simlib.answers.AnswerStore` at ``$SDW_ANSWERS`` or
+            ``~/.sales-drill/answers.sqlite``).
+        trainee: whose answers (default ``trainee``).
+        check_options: passed to the drill's checker (e.g. ``{"n": 50}``: fewer simulated quarters for
+            drill 01's achievability).
+
+    Attributes:
+        form: the answer form (:class:`~simlib.ui.exercise_forms.Form`). feedback: the last
+        :class:`~simlib.drills.Feedback` (None before a check, or when the answer could not be checked).
+        attempt: the number of the attempt last saved. loaded: the attempt the form was filled from on
+        opening. last_check_seconds: how long the last check took. dashboard: drill 03's dashboard.
+    """
+
+    EXTRA_CSS = EXTRA_CSS
+
+    def __init__(self, drill: str, lang: str = "zh-Hant", store: AnswerStore | None = None,
+                 trainee: str | None = None, *, check_options: dict | None = None,
+                 renderer: Renderer = DEFAULT_RENDERER):
+        self.raw = load_material(drill)          # refuses a drill that does not exist
+        self.drill = drill
+        self.KEY = f"exercise_{drill}"
+        super().__init__(lang)
+        self.check_options = dict(check_options or {})
+        self.feedback: Feedback | None = None
+        self.attempt: int | None = None
+        self.loaded: int | None = None
+        self.last_check_seconds: float | None = None
+        self.store: AnswerStore | None = None
+        self.dashboard: dict | None = None
+        if drill == REVIEW:
+            self.figures = {name: make_view(name, renderer) for name in REVIEW_FIGURES}
+        body = [self._build_task()]
+        if drill == REVIEW:
+            body.append(self._build_dashboard())
+        body += [self._build_answer(trainee), self._build_feedback(), self._build_saved()]
+        self._finish_page(*body)
+        self._open_store(store)
+        self._load_latest()
+        self._render_all()
+
+    @classmethod
+    def from_query(cls, drill: str, **kwargs: Any) -> ExercisePage:
+        """The page in the language the URL asks for (``?lang=en``), for the trainee it names (``?trainee=``)."""
+        trainee = parse_qs(query_string().lstrip("?")).get("trainee", [None])[-1]
+        if trainee and trainee.strip():
+            kwargs.setdefault("trainee", trainee.strip())
+        return super().from_query(drill, **kwargs)
+
+    # -- building -----------------------------------------------------------------------------------------
+    @property
+    def mat(self) -> dict:
+        """The drill's material in the page's language."""
+        return localize(self.raw, self.lang)
+
+    def _heading(self, key: str) -> W.HTML:
+        w = W.HTML()
+        w.add_class(f"sdw-section-{key}")
+
+        def relabel(lang: str) -> None:
+            w.value = (f'<h3 class="sdw-section">{esc(t(f"exercise.section.{key}.title", lang))}</h3>'
+                       f'<p class="sdw-explain">{esc(t(f"exercise.section.{key}.explain", lang))}</p>')
+        self._relabel(relabel)
+        return w
+
+    def _build_task(self) -> W.Widget:
+        self.material_view = W.HTML(layout=W.Layout(width="100%"))
+        self.material_view.add_class("sdw-material")
+        return W.VBox([self._heading("task"), self.material_view])
+
+    def _build_dashboard(self) -> W.Widget:
+        self.dashboard_view = W.HTML()
+        self.dashboard_view.add_class("sdw-dashboard")
+        f = self.figures
+        return W.VBox([self._heading("dashboard"), self.dashboard_view,
+                       row(card(f["review-pace"].widget, basis="420px"), card(f["review-funnel"].widget, basis="420px")),
+                       row(card(f["review-activity"].widget, basis="560px"))])
+
+    def _build_answer(self, trainee: str | None) -> W.Widget:
+        self.trainee = W.Text(value=(trainee or DEFAULT_TRAINEE).strip() or DEFAULT_TRAINEE, continuous_update=False,
+                              style={"description_width": "initial"}, layout=W.Layout(width="24em"))
+        self.trainee.add_class("sdw-trainee")
+        self._label(self.trainee, "exercise.trainee")
+        self.trainee.observe(lambda ch: self.change_trainee(), names="value")
+        self.form = Form(self.drill, self.raw, self.lang)
+        self._relabelers.append(self.form.relabel)
+        self.check_button = W.Button(icon="check", button_style="primary", layout=W.Layout(width="auto"))
+        self.check_button.add_class("sdw-check")
+        self._label(self.check_button, "exercise.check")
+        self.check_button.on_click(lambda b: self.check())
+        self.clear_button = W.Button(icon="eraser", layout=W.Layout(width="auto"))
+        self.clear_button.add_class("sdw-clear")
+        self._label(self.clear_button, "exercise.clear")
+        self.clear_button.on_click(lambda b: self.clear())
+        self.status = W.HTML()
+        self.status.add_class("sdw-status")
+        buttons = W.HBox([self.check_button, self.clear_button, self.status],
+                         layout=W.Layout(align_items="center", flex_flow="row wrap"))
+        return W.VBox([self._heading("answer"), self.trainee, self.form.widget, buttons])
+
+    def _build_feedback(self) -> W.Widget:
+        self.feedback_view = W.HTML(layout=W.Layout(width="100%"))
+        self.feedback_view.add_class("sdw-feedback-view")
+        parts: list[W.Widget] = [self._heading("feedback"), self.feedback_view]
+        if self.drill == REVIEW:
+            parts.append(row(card(self.figures["review-projection"].widget, basis="640px")))
+        return W.VBox(parts)
+
+    def _build_saved(self) -> W.Widget:
+        self.saved_view = W.HTML()
+        self.saved_view.add_class("sdw-saved")
+        self.downloads = W.HTML()
+        self.downloads.add_class("sdw-links")
+        return W.VBox([self._heading("saved"), self.saved_view, self.downloads])
+
+    # -- the store ----------------------------------------------------------------------------------------
+    @guarded("store")
+    def _open_store(self, store: AnswerStore | None) -> None:
+        self.store = store if store is not None else AnswerStore()
+
+    @property
+    def trainee_name(self) -> str:
+        return self.trainee.value.strip()
+
+    @guarded("load")
+    def _load_latest(self) -> None:
+        """Fill the form with the trainee's last answer to this drill (if any)."""
+        self.loaded = None
+        if self.store is None:
+            return
+        hist = self.store.history(self.trainee_name, self.drill)
+        if len(hist):
+            self.form.fill(hist["answer"].iloc[-1])
+            self.loaded = int(hist["attempt"].iloc[-1])
+
+    def change_trainee(self) -> None:
+        """Another trainee's name: their last answer (if any) comes into the form; their attempts below."""
+        self._load_latest()
+        if self.loaded is not None:
+            self.feedback = None
+            self.attempt = None
+        self._render_feedback()
+        self._render_saved()
+        self._render_status()
+
+    # -- actions ------------------------------------------------------------------------------------------
+    def check(self) -> Feedback | None:
+        """Check the form's answer, show the feedback and save the attempt (also when the answer cannot be
+        checked: the trainee's work is kept). Returns the feedback (None if the answer could not be checked)."""
+        answer = self.form.answer()
+        self.check_button.disabled = True
+        self.status.value = f'<span class="sdw-muted">{esc(t("exercise.checking", self.lang))}</span>'
+        try:
+            self._check(answer)
+            self._save(answer)
+        finally:
+            self.check_button.disabled = False
+        self._render_feedback()
+        self._render_saved()
+        self._render_status()
+        return self.feedback
+
+    @guarded("check")
+    def _check(self, answer: dict) -> None:
+        self.feedback = None
+        start = time.perf_counter()
+        self.feedback = check(self.drill, answer, **self.check_options)
+        self.last_check_seconds = time.perf_counter() - start
+
+    @guarded("save")
+    def _save(self, answer: dict) -> None:
+        self.attempt = None
+        if self.store is None:
+            return
+        score = self.feedback.score if self.feedback is not None else None
+        self.attempt = self.store.save(self.trainee_name, self.drill, answer, feedback_score=score)
+        self.loaded = None
+
+    @guarded("clear")
+    def clear(self) -> None:
+        """Empty the form (saved attempts stay)."""
+        self.form.clear()
+        self.feedback = None
+        self._errors["check"] = None
+        self._render_feedback()
+        self._render_status()
+
+    # -- rendering ----------------------------------------------------------------------------------------
+    def _render_all(self) -> None:
+        self._render_material()
+        self._render_dashboard()
+        self._render_feedback()
+        self._render_saved()
+        self._render_status()
+
+    def _on_language(self) -> None:
+        if hasattr(self, "downloads"):
+            self._render_all()
+
+    def _render_material(self) -> None:
+        mat, lang = self.mat, self.lang
+        parts = [f'<p class="sdw-task">{esc(mat["task"])}</p>']
+        parts += [block(mat, lang) for block in MATERIAL[self.drill]]
+        self.material_view.value = "".join(parts)
+
+    @guarded("dashboard")
+    def _render_dashboard(self) -> None:
+        if self.drill != REVIEW:
+            return
+        lang, mat = self.lang, self.mat
+        if self.dashboard is None:
+            self.dashboard = review_dashboard()
+        d = self.dashboard
+        s = d["summary"]
+        def money(v: float) -> str:
+            return fmt_money(v, lang)
+
+        rows = [("revenue", money(s["revenue"]), money(s["target"])),
+                ("completion", fmt_pct(s["completion"]), fmt_pct(s["elapsed"])),
+                ("leads_per_week", fmt_count(s["leads_per_week"], 1), fmt_count(s["plan_leads_per_week"])),
+                ("hours_per_week", fmt_count(s["hours_available_per_week"]), fmt_count(s["plan_hours_per_week"])),
+                ("utilization", fmt_pct(s["utilization"]), "—"),
+                ("won", fmt_count(s["won"]), "—"),
+                ("avg_won_value", money(s["avg_won_value"]), money(s["plan_deal_value"])),
+                ("open_deals", f'{fmt_count(s["open_start"])} → {fmt_count(s["open_end"])}', "—"),
+                ("plan_revenue", money(s["target"]), money(s["plan_revenue"]))]
+        head = "".join(f"<th>{esc(t(f'exercise.review.col.{c}', lang))}</th>" for c in ("item", "so_far", "plan"))
+        body = "".join(f'<tr data-row="{k}"><td>{esc(t(f"exercise.review.row.{k}", lang))}</td>'
+                       f"<td>{esc(a)}</td><td>{esc(b)}</td></tr>" for k, a, b in rows)
+        labels = {st["name"]: st["label"] for st in mat["plan"]["stages"]}
+        fhead = "".join(f"<th>{esc(t(f'exercise.review.col.{c}', lang))}</th>"
+                        for c in ("stage", "plan_conversion", "decided", "passed", "conversion"))
+        fbody = "".join(f'<tr data-stage="{esc(r.stage)}"><td>{esc(labels.get(r.stage, r.stage))}</td>'
+                        f"<td>{fmt_pct(r.plan_conversion)}</td><td>{fmt_count(r.decided)}</td>"
+                        f"<td>{fmt_count(r.passed)}</td><td>{fmt_pct(r.conversion)}</td></tr>"
+                        for r in d["funnel"].itertuples())
+        self.dashboard_view.value = (
+            f'<p class="sdw-muted">{esc(t("exercise.review.as_of", lang, week=mat["plan"]["review_week"], weeks=mat["plan"]["weeks"]))}</p>'
+            f'<div style="display:flex;flex-wrap:wrap;gap:0 2.5em">'
+            f'<div><h4>{esc(t("exercise.review.summary", lang))}</h4>'
+            f'<table class="sdw-table sdw-review-table sdw-review-summary"><tr>{head}</tr>{body}</table></div>'
+            f'<div><h4>{esc(t("exercise.review.funnel", lang))}</h4>'
+            f'<table class="sdw-table sdw-review-table sdw-review-funnel"><tr>{fhead}</tr>{fbody}</table></div></div>')
+        self.figures["review-pace"].show(VD.review_pace_figure(d, lang))
+        self.figures["review-funnel"].show(VD.review_funnel_figure(d, lang, labels))
+        self.figures["review-activity"].show(VD.review_activity_figure(d, lang))
+
+    def _render_feedback(self) -> None:
+        lang, fb = self.lang, self.feedback
+        if fb is None:
+            key = "exercise.feedback.error" if self._errors.get("check") else "exercise.feedback.none"
+            self.feedback_view.value = f'<p class="sdw-muted sdw-no-feedback">{esc(t(key, lang))}</p>'
+            return
+        items = "".join(f'<li class="sdw-level-{lvl}" data-level="{lvl}"><span class="sdw-level-tag">'
+                        f'{esc(t(f"drills.level.{lvl}", lang))}</span>{esc(text)}</li>' for lvl, text in fb.rows(lang))
+        cls = "sdw-passed" if fb.passed else "sdw-not-yet"
+        attempt = (f'<p class="sdw-attempt">{esc(t("exercise.attempt_saved", lang, attempt=self.attempt))}</p>'
+                   if self.attempt is not None else "")
+        self.feedback_view.value = (f'<div class="sdw-feedback-box" data-passed="{str(fb.passed).lower()}">'
+                                    f'<p class="sdw-headline {cls}">{esc(fb.headline(lang))}</p>'
+                                    f'<ul class="sdw-feedback">{items}</ul>{attempt}</div>')
+        if self.drill == REVIEW and isinstance(fb.data.get("projection"), pd.DataFrame):
+            self.figures["review-projection"].show(VD.projection_figure(fb.data["projection"], lang))
+
+    def _render_status(self) -> None:
+        lang = self.lang
+        if self.attempt is not None:
+            text = t("exercise.status.saved", lang, attempt=self.attempt)
+        elif self.loaded is not None:
+            text = t("exercise.status.loaded", lang, attempt=self.loaded)
+        elif self.store is None:
+            text = t("exercise.status.no_store", lang)
+        else:
+            text = ""
+        self.status.value = f'<span class="sdw-muted">{esc(text)}</span>' if text else ""
+
+    @guarded("saved")
+    def _render_saved(self) -> None:
+        lang = self.lang
+        if self.store is None or not self.trainee_name:
+            self.saved_view.value = f'<p class="sdw-muted">{esc(t("exercise.status.no_store", lang))}</p>'
+            self.downloads.value = ""
+            return
+        every = self.store.history(self.trainee_name)
+        mine = every[every["drill"] == self.drill].tail(HISTORY_ROWS)
+        if not len(mine):
+            self.saved_view.value = (f'<p class="sdw-muted sdw-no-answers">'
+                                     f'{esc(t("exercise.saved.none", lang, trainee=self.trainee_name))}</p>')
+        else:
+            head = "".join(f"<th>{esc(t(f'drills.answers.col.{c}', lang))}</th>" for c in ("attempt", "saved_at", "score"))
+            body = "".join(f'<tr data-attempt="{int(r.attempt)}"><td>{int(r.attempt)}</td>'
+                           f'<td>{esc(str(r.saved_at)[:19].replace("T", " "))}</td>'
+                           f'<td>{"—" if pd.isna(r.score) else f"{r.score:g} %"}</td></tr>'
+                           for r in mine.itertuples())
+            self.saved_view.value = (f'<p>{esc(t("exercise.saved.intro", lang, trainee=self.trainee_name, n=len(every)))}</p>'
+                                     f'<table class="sdw-table sdw-history"><tr>{head}</tr>{body}</table>')
+        if not len(every):
+            self.downloads.value = ""
+            return
+        stem = f"answers_{_safe_name(self.trainee_name)}"
+        self.downloads.value = " ".join([
+            data_link(t("exercise.download.csv", lang), f"{stem}.csv", "text/csv",
+                      self.store.export_csv(self.trainee_name, lang), "csv"),
+            data_link(t("exercise.download.xlsx", lang), f"{stem}.xlsx", XLSX_MIME,
+                      self.store.export_xlsx(self.trainee_name, lang), "xlsx")])
+
+    # -- for tests ----------------------------------------------------------------------------------------
+    def all_widgets(self) -> list[W.Widget]:
+        """Every widget under the page's root (what a browser could show)."""
+        out, todo = [], [self.root]
+        while todo:
+            w = todo.pop()
+            out.append(w)
+            todo.extend(getattr(w, "children", ()) or ())
+        return out
+
