@@ -411,3 +411,15 @@ def test_notebook_cell_ids_are_unique():
 
 def test_every_drill_has_a_form_and_a_material_panel():
     assert set(F.FORMS) == set(F.MATERIAL) == set(D.DRILLS)
+
+
+def test_a_blank_trainee_name_is_asked_for_not_saved(store):
+    page = page_of("okr_scoring", store)
+    page.form.fill(sample("okr_scoring"))
+    page.trainee.value = "  "
+    assert t("exercise.saved.no_name", "en") in page.saved_view.value
+    fb = page.check()
+    assert fb.passed and page.attempt is None                       # checked, but not saved without a name
+    assert "trainee" in page.error_text() and "Traceback" not in page.message.value
+    page.trainee.value = "王小明"
+    assert page.check().passed and page.attempt == 1 and not page.error_text()

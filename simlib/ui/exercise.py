@@ -246,9 +246,9 @@ class ExercisePage(AppBase):
     def change_trainee(self) -> None:
         """Another trainee's name: their last answer (if any) comes into the form; their attempts below."""
         self._load_latest()
+        self.attempt = None
         if self.loaded is not None:
             self.feedback = None
-            self.attempt = None
         self._render_feedback()
         self._render_saved()
         self._render_status()
@@ -388,7 +388,8 @@ class ExercisePage(AppBase):
     def _render_saved(self) -> None:
         lang = self.lang
         if self.store is None or not self.trainee_name:
-            self.saved_view.value = f'<p class="sdw-muted">{esc(t("exercise.status.no_store", lang))}</p>'
+            key = "exercise.status.no_store" if self.store is None else "exercise.saved.no_name"
+            self.saved_view.value = f'<p class="sdw-muted">{esc(t(key, lang))}</p>'
             self.downloads.value = ""
             return
         every = self.store.history(self.trainee_name)

@@ -848,7 +848,7 @@ class SimpleControl(Control):
         raw = form.raw
         bounds = tuple(float(b(raw)) if callable(b) else float(b) for b in (spec.low, spec.high, spec.step))
         self.input = make_input(spec.kind, options=spec.options, default=spec.default, slider=bounds)
-        widest = {"number": "16em", "choice": "36em", "text": "48em"}.get(spec.kind)
+        widest = {"number": "16em", "date": "16em", "choice": "36em", "text": "48em"}.get(spec.kind)
         if widest:
             self.input.widget.layout.max_width = widest
         self.widget = self.box(self.input.widget)

@@ -3,8 +3,9 @@ chromium, in Traditional Chinese and in English — one field filled, "check my 
 list shown and the attempt saved (with its downloads), no error text, a screenshot kept
 (tests/artifacts/exercise_<drill>_<lang>.png).
 
-Answers go to a temporary SQLite file: ``SDW_ANSWERS`` is set here, when the tests are collected, so the
-Voilà server the session starts (and every kernel it runs) inherits it and never writes to the home folder.
+Answers go to a temporary SQLite file: ``SDW_ANSWERS`` is set when the tests are collected (tests/conftest.py,
+else here), so the Voilà server the session starts (and every kernel it runs) inherits it and never writes
+to the home folder.
 How long each page took from ``goto`` to its form drawn goes to tests/artifacts/exercise_render_times.json.
 """
 from __future__ import annotations
@@ -21,7 +22,8 @@ import pytest
 from simlib.drills import DRILLS
 from simlib.i18n import t
 
-os.environ["SDW_ANSWERS"] = str(Path(tempfile.mkdtemp(prefix="sdw-browser-answers-")) / "answers.sqlite")
+# tests/conftest.py points SDW_ANSWERS at a temporary file already; this keeps it so if run on its own
+os.environ.setdefault("SDW_ANSWERS", str(Path(tempfile.mkdtemp(prefix="sdw-browser-answers-")) / "answers.sqlite"))
 
 PAGE = "voila/render/exercises/{drill}.ipynb"
 FIGURE_DATA = """name => {
@@ -42,8 +44,7 @@ INTERACTION = {
     "coin_feedback": ("fill", ".sdw-field-context textarea", "At last Wednesday afternoon's demo at Huada Machinery,",
                       "上週三下午在華達機械的產品演示中,"),
     "okr_scoring": ("fill", ".sdw-cell-kr1-score input", "0.7", None),
-    "objection_handling": ("fill", ".sdw-cell-0-text textarea", "I let Mr Wang finish and note the 15 %.",
-                           "先讓王總把話說完,記下「比 A 公司高 15 %」。"),
+    "objection_handling": ("select", ".sdw-field-model select", "LAER (S3)", "LAER 模型(S3)"),
 }
 CASES = [(drill, lang) for drill in DRILLS for lang in ("zh-Hant", "en")]
 _TIMES: dict[str, float] = {}
@@ -91,7 +92,7 @@ def test_exercise_page_checks_an_answer(page, voila_url, artifacts, clean, drill
     if how == "fill":
         target.fill(zh_value if lang != "en" and zh_value else value)
     elif how == "select":
-        target.select_option(label=value)
+        target.select_option(label=zh_value if lang != "en" and zh_value else value)
     else:
         target.check()
     page.locator("button.sdw-check").click()
@@ -111,4 +112,5 @@ def test_exercise_page_checks_an_answer(page, voila_url, artifacts, clean, drill
         names = [tr[0] for tr in json.loads(page.evaluate(FIGURE_DATA, "review-projection"))]
         assert names == [t(f"exercise.viz.{k}", lang) for k in ("actual", "baseline", "with_fixes", "target_pace")]
     clean(page, allow_alert=False)
+    page.locator(".sdw-feedback-view").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / f"exercise_{drill}_{lang}.png"), full_page=True)
