@@ -32,8 +32,9 @@ def test_committed_without_outputs(path):
 
 @pytest.mark.parametrize("query", ["", "lang=en"], ids=["default", "en"])
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_ID)
-def test_notebook_runs_without_error(path, query, monkeypatch):
+def test_notebook_runs_without_error(path, query, monkeypatch, tmp_path):
     monkeypatch.setenv("QUERY_STRING", query)   # what Voilà gives the kernel for ?lang=en
+    monkeypatch.setenv("SDW_ANSWERS", str(tmp_path / "answers.sqlite"))   # each kernel its own answer store
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=300, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
