@@ -20,6 +20,12 @@ ARTIFACTS = ROOT / "tests" / "artifacts"   # gitignored
 RENDER_TIMEOUT_MS = 180_000  # a cold kernel on a busy 2-core machine
 BAD_TEXT = ("Traceback", "Error:", "Exception", "ScenarioError")
 HERE = Path(__file__).resolve().parent
+#: JavaScript ``name => JSON``: the traces (name, x, y) of the figure ``.sdw-fig-<name>`` on the page, or null
+#: before it is drawn — ``page.evaluate(FIGURE_DATA, name)``, or inside ``page.wait_for_function``
+FIGURE_DATA = """name => {
+  const gd = document.querySelector(`.sdw-fig-${name}.js-plotly-plot, .sdw-fig-${name} .js-plotly-plot`);
+  return gd && gd.data ? JSON.stringify(gd.data.map(t => [t.name, Array.from(t.x || []), Array.from(t.y || [])])) : null;
+}"""
 
 
 @pytest.hookimpl(tryfirst=True)   # before ``-m`` selects by marker

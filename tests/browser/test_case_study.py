@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import json
 
+from .conftest import FIGURE_DATA
+
 CASE = "voila/render/notebooks/cases/electronics_bottleneck.ipynb"
 HUB = "voila/render/notebooks/index.ipynb"
-FIGURE_DATA = """name => {
-  const gd = document.querySelector(`.sdw-fig-${name}.js-plotly-plot, .sdw-fig-${name} .js-plotly-plot`);
-  return gd && gd.data ? JSON.stringify(gd.data.map(t => [t.name, Array.from(t.x || []), Array.from(t.y || [])])) : null;
-}"""
 
 
 def open_case(page, base: str, path: str = CASE, query: str = ""):

@@ -4,12 +4,10 @@ from __future__ import annotations
 import json
 import time
 
+from .conftest import FIGURE_DATA
+
 LAB = "voila/render/notebooks/customer_lab.ipynb"
 FIGURES = ("pareto", "renewal", "complaints")
-FIGURE_DATA = """name => {
-  const gd = document.querySelector(`.sdw-fig-${name}.js-plotly-plot, .sdw-fig-${name} .js-plotly-plot`);
-  return gd && gd.data ? JSON.stringify(gd.data.map(t => [t.name, Array.from(t.x || []), Array.from(t.y || [])])) : null;
-}"""
 FULL_PAGE = {"width": 1400, "height": 3000}   # the whole app, for screenshots
 CELL = "table.sdw-summary-table tr[data-metric=\"{metric}\"] td[data-policy=\"{policy}\"]"
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .conftest import FIGURE_DATA
+
 APP = "voila/render/notebooks/dashboards.ipynb"
 DATA = Path(__file__).resolve().parents[1] / "data"
 SAMPLE = Path(__file__).resolve().parents[2] / "scenarios" / "crm" / "sample_deals.csv"
-FIGURE_DATA = """name => {
-  const gd = document.querySelector(`.sdw-fig-${name}.js-plotly-plot, .sdw-fig-${name} .js-plotly-plot`);
-  return gd && gd.data ? JSON.stringify(gd.data.map(t => [t.name, Array.from(t.x || []), Array.from(t.y || [])])) : null;
-}"""
 
 
 def upload(page, path: Path) -> None:

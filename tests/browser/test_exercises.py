@@ -22,14 +22,12 @@ import pytest
 from simlib.drills import DRILLS
 from simlib.i18n import t
 
+from .conftest import FIGURE_DATA
+
 # tests/conftest.py points SDW_ANSWERS at a temporary file already; this keeps it so if run on its own
 os.environ.setdefault("SDW_ANSWERS", str(Path(tempfile.mkdtemp(prefix="sdw-browser-answers-")) / "answers.sqlite"))
 
 PAGE = "voila/render/exercises/{drill}.ipynb"
-FIGURE_DATA = """name => {
-  const gd = document.querySelector(`.sdw-fig-${name}.js-plotly-plot, .sdw-fig-${name} .js-plotly-plot`);
-  return gd && gd.data ? JSON.stringify(gd.data.map(t => [t.name, Array.from(t.x || []), Array.from(t.y || [])])) : null;
-}"""
 #: per drill, the one field a trainee fills: (how, selector, value, zh-Hant value if it differs)
 INTERACTION = {
     "smart_target": ("fill", ".sdw-field-statement textarea", "Q3 2025 sales of 1,200,000 yuan by 30 September",

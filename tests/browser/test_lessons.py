@@ -15,11 +15,9 @@ from simlib.i18n import t
 from simlib.lessons import MODULES
 from simlib.ui.lesson import figure_name
 
+from .conftest import FIGURE_DATA
+
 PAGE = "voila/render/notebooks/modules/{key}.ipynb"
-FIGURE_DATA = """name => {
-  const gd = document.querySelector(`.sdw-fig-${name}.js-plotly-plot, .sdw-fig-${name} .js-plotly-plot`);
-  return gd && gd.data ? JSON.stringify(gd.data.map(t => [t.name, Array.from(t.x || []), Array.from(t.y || [])])) : null;
-}"""
 TABLE_TEXT = """block => {
   const el = document.querySelector(`table.sdw-lesson-table[data-block="${block}"]`);
   return el ? el.parentElement.innerText : null;

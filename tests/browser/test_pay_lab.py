@@ -5,12 +5,10 @@ import json
 
 import pytest
 
+from .conftest import FIGURE_DATA
+
 LAB = "voila/render/notebooks/pay_lab.ipynb"
 HUB = "voila/render/notebooks/index.ipynb"
-FIGURE_DATA = """name => {
-  const gd = document.querySelector(`.sdw-fig-${name}.js-plotly-plot, .sdw-fig-${name} .js-plotly-plot`);
-  return gd && gd.data ? JSON.stringify(gd.data.map(t => [t.name, Array.from(t.x || []), Array.from(t.y || [])])) : null;
-}"""
 
 
 def open_lab(page, base: str, query: str = ""):
