@@ -24,7 +24,8 @@ background data, the sample pitch, the account list, the objection scenario) is 
 The drills (COURSE.md §9): ``smart_target`` (S1 drill 01), ``decomposition`` (S1 drill 02),
 ``mid_quarter_review`` (S1 drill 03, simulated), ``self_check``, ``pitch_scoring`` and
 ``improvement_plan`` (S3), ``screening_341``, ``abc_tiering``, ``coin_feedback`` and ``okr_scoring``
-(S0), ``objection_handling`` (LAER, S3; the 5A method's objection steps, S0). Bad input (a text where
+(S0), ``objection_handling`` (LAER, S3; the 5A method's objection steps, S0) and ``group_work`` (S3's
+60-minute group work: persona, competition, strategy, objections, a 5-minute pitch). Bad input (a text where
 a number belongs, an unknown option) raises :class:`simlib.ScenarioError` naming the field, with
 its own ``error.drills_*`` messages; an incomplete answer is feedback, not an error.
 """
@@ -68,6 +69,7 @@ __all__ = [
     "check_abc_tiering",
     "check_coin_feedback",
     "check_decomposition",
+    "check_group_work",
     "check_improvement_plan",
     "check_mid_quarter_review",
     "check_objection_handling",
@@ -81,15 +83,16 @@ __all__ = [
     "load_key",
     "load_material",
     "localize",
+    "payback_months",
     "project_quarter",
     "review_dashboard",
 ]
 
 DRILLS: tuple[str, ...] = (
     "smart_target", "decomposition", "mid_quarter_review", "self_check", "pitch_scoring", "improvement_plan",
-    "screening_341", "abc_tiering", "coin_feedback", "okr_scoring", "objection_handling",
+    "screening_341", "abc_tiering", "coin_feedback", "okr_scoring", "objection_handling", "group_work",
 )
-"""The drills of COURSE.md §9, in course order (S1 drills 01–03, S3, S0, selling skills §7)."""
+"""The drills of COURSE.md §9, in course order (S1 drills 01–03, S3, S0, selling skills §7 and S3's group work)."""
 
 LEVELS: tuple[str, ...] = ("ok", "hint", "problem")
 
@@ -1560,6 +1563,207 @@ def check_objection_handling(answer: Mapping, *, key: Mapping | None = None,
 
 
 # ---------------------------------------------------------------------------------------------
+# S3 group work: persona, competition, strategy, objections, a 5-minute pitch
+# ---------------------------------------------------------------------------------------------
+_GROUP_PARTS = ("persona", "pains", "deciders", "counters", "value", "payback_months", "next_step",
+                "objections", "pitch")
+
+
+def payback_months(investment: float, monthly_gain: float) -> float:
+    """Months until an investment pays back from a steady monthly gain (S3's visit: "about 7 months",
+    COURSE.md §7): ``investment ÷ monthly gain``; infinite when nothing is gained.
+
+        >>> payback_months(3_500_000, 500_000)
+        7.0
+        >>> payback_months(600_000, 0)
+        inf
+    """
+    if investment < 0:
+        raise ValueError("investment must be ≥ 0")
+    return math.inf if monthly_gain <= 0 else float(investment) / float(monthly_gain)
+
+
+def check_group_work(answer: Mapping, *, key: Mapping | None = None, material: Mapping | None = None) -> Feedback:
+    """S3's group work (COURSE.md §9 drill 4): one worksheet for the visit of the material.
+
+    ``answer``: ``{persona, pains: [ids], deciders: [ids], counters: {rival: strength}, value,
+    payback_months, next_step, objections: [{objection, response}], pitch: {part: {minutes, content}}}``
+    (ids from the material's lists; any part may be missing while the group works). Checked, part by
+    part: the persona uses the notes' figures; every pain the notes support is picked and no trap (a
+    trap names why it is one: what the customer says is not what hurts, the notes contradict it, or
+    they say nothing of it); everyone whose yes the deal needs (the number missing, never who);
+    against each rival an edge that answers it — never "cut our price"; a value proposition in the
+    customer's terms with a number; the payback in months (:func:`payback_months` of the offer; the
+    usual slips — a year's gain, the pilot's cost — get their own hint); a next step that lowers the
+    risk, not a discount; at least the key's number of objections, the ones the notes already voice
+    among them (how many are missing), each answered with a fact, a number and no concession; the
+    pitch's five 5A parts (S0) in the material's minutes (±¼), each part's share sensible and its
+    content there, the close naming when. Passed: no problem. ``data["pitch"]``: the trainee's
+    minutes per part (a chart).
+    """
+    key, mat = _key_mat("group_work", key, material)
+    a = _mapping(answer, "answer")
+    _known(a, _GROUP_PARTS, "")
+    exp, words, tol = key["expected"], key.get("keywords", {}), key.get("tolerance", {})
+    fb = Feedback("group_work")
+
+    # -- persona -----------------------------------------------------------------------------------
+    persona = _text(a.get("persona"), "persona")
+    if not persona:
+        fb.check(False, None, "drills.group_work.persona_empty")
+    else:
+        fb.check(bool(re.search(r"\d", persona)) and _has_any(persona, words.get("persona", [])),
+                 "drills.group_work.ok.persona", "drills.group_work.persona_vague", level="hint")
+    pains = [_choice(p, f"pains[{i}]", list(mat["pains"])) for i, p in enumerate(_list(a.get("pains"), "pains"))]
+    if not pains:
+        fb.check(False, None, "drills.group_work.pains_none")
+    else:
+        for p in dict.fromkeys(pains):
+            if p in exp["traps"]:
+                fb.check(False, None, f"drills.group_work.trap.{exp['traps'][p]}", pain=mat["pains"][p])
+        missed = [p for p in exp["pains"] if p not in pains]
+        fb.check(not missed, "drills.group_work.ok.pains", "drills.group_work.pains_missed", level="hint", n=len(missed))
+    deciders = [_choice(p, f"deciders[{i}]", list(mat["people"]))
+                for i, p in enumerate(_list(a.get("deciders"), "deciders"))]
+    missed = [p for p in exp["deciders"] if p not in deciders]
+    if not deciders:
+        fb.check(False, None, "drills.group_work.deciders_none")
+    else:
+        fb.check(not missed, "drills.group_work.ok.deciders", "drills.group_work.deciders_missed", n=len(missed))
+
+    # -- competition ---------------------------------------------------------------------------------
+    rivals = {r["id"]: r for r in mat["competitors"]}
+    counters = _mapping(a.get("counters"), "counters")
+    _known(counters, list(rivals), "counters")
+    for rid, rival in rivals.items():
+        raw = counters.get(rid)
+        if raw in (None, ""):
+            fb.check(False, None, "drills.group_work.counter_missing", rival=rival["label"])
+            continue
+        edge = _choice(raw, f"counters.{rid}", list(mat["strengths"]))
+        if edge == "price_match":
+            fb.check(False, None, "drills.group_work.counter_price", rival=rival["label"])
+        else:
+            fb.check(edge in exp["counters"][rid], "drills.group_work.ok.counter", "drills.group_work.counter_weak",
+                     level="hint", rival=rival["label"], edge=mat["strengths"][edge])
+
+    # -- strategy -------------------------------------------------------------------------------------
+    value = _text(a.get("value"), "value")
+    if not value:
+        fb.check(False, None, "drills.group_work.value_empty")
+    else:
+        fb.check(_has_any(value, words.get("value", [])), None, "drills.group_work.value_not_theirs", level="hint")
+        fb.check(bool(re.search(r"\d", value)), "drills.group_work.ok.value", "drills.group_work.value_number",
+                 level="hint")
+    months = _number(a.get("payback_months"), "payback_months")
+    if months is None:
+        fb.check(False, None, "drills.group_work.payback_missing")
+    elif months <= 0:
+        raise _fail("payback_months", "greater_than", limit=0, input=_fmt(months))
+    else:
+        right = payback_months(exp["investment"], exp["monthly_gain"])
+        within = float(tol.get("payback_months", 0.5)) + 1e-9
+
+        def close(x: float) -> bool:
+            return abs(months - x) <= within
+        if close(right):
+            fb.check(True, "drills.group_work.ok.payback", "")
+        elif close(payback_months(exp["investment"], 12 * exp["monthly_gain"])):
+            fb.check(False, None, "drills.group_work.payback_year")
+        elif close(payback_months(exp.get("pilot_cost", 0), exp["monthly_gain"])):
+            fb.check(False, None, "drills.group_work.payback_pilot")
+        else:
+            fb.check(False, None, "drills.group_work.payback_off",
+                     direction=Ref(f"drills.group_work.{'longer' if months > right else 'shorter'}"))
+    step = a.get("next_step")
+    if step in (None, ""):
+        fb.check(False, None, "drills.group_work.next_missing")
+    else:
+        step = _choice(step, "next_step", list(mat["next_steps"]))
+        if step in exp["next_steps"]:
+            fb.check(True, "drills.group_work.ok.next", "")
+        else:
+            fb.check(False, None, f"drills.group_work.next.{step}",
+                     level="problem" if step == "discount" else "hint")
+
+    # -- objections -----------------------------------------------------------------------------------
+    rows = []
+    for i, r in enumerate(_list(a.get("objections"), "objections")):
+        r = _mapping(r, f"objections[{i}]")
+        _known(r, ("objection", "response"), f"objections[{i}]")
+        if not r:
+            continue
+        obj = r.get("objection")
+        obj = _choice(obj, f"objections[{i}].objection", list(mat["objections"])) if obj not in (None, "") else None
+        rows.append((i, obj, _text(r.get("response"), f"objections[{i}].response")))
+    named = [o for _, o, _ in rows if o]
+    need = int(exp.get("objections_min", 3))
+    fb.check(len(set(named)) >= need, "drills.group_work.ok.objection_count", "drills.group_work.objection_count",
+             n=len(set(named)), min=need)
+    for o in dict.fromkeys(named):
+        if named.count(o) > 1:
+            fb.hint("drills.group_work.objection_twice", objection=mat["objections"][o])
+    voiced = [o for o in exp["objections"] if o not in named]
+    fb.check(not voiced, "drills.group_work.ok.voiced", "drills.group_work.voiced_missing", n=len(voiced))
+    for i, obj, resp in rows:
+        label = mat["objections"][obj] if obj else Ref("drills.group_work.row", {"n": i + 1})
+        if not obj:
+            fb.check(False, None, "drills.group_work.objection_unnamed", n=i + 1)
+        if not resp:
+            fb.check(False, None, "drills.group_work.response_empty", objection=label)
+            continue
+        if _has_any(resp, key.get("concede", [])):
+            fb.check(False, None, "drills.group_work.response_concede", objection=label)
+            continue
+        if obj:
+            fb.check(_has_any(resp, words.get("responses", {}).get(obj, [])), None,
+                     "drills.group_work.response_off", level="hint", objection=label)
+        fb.check(bool(re.search(r"\d", resp)), None, "drills.group_work.response_number", level="hint",
+                 objection=label)
+
+    # -- the 5-minute pitch -----------------------------------------------------------------------------
+    parts = list(mat["pitch_parts"])
+    pitch = _mapping(a.get("pitch"), "pitch")
+    _known(pitch, parts, "pitch")
+    minutes: dict[str, float] = {}
+    for p in parts:
+        cell = _mapping(pitch.get(p), f"pitch.{p}")
+        _known(cell, ("minutes", "content"), f"pitch.{p}")
+        m = _number(cell.get("minutes"), f"pitch.{p}.minutes")
+        if m is not None and m < 0:
+            raise _fail(f"pitch.{p}.minutes", "greater_than_equal", limit=0, input=_fmt(m))
+        content = _text(cell.get("content"), f"pitch.{p}.content")
+        label = mat["pitch_parts"][p]
+        if not m and not content:
+            fb.check(False, None, "drills.group_work.pitch_part_empty", part=label)
+            continue
+        if not m:
+            fb.check(False, None, "drills.group_work.pitch_no_time", part=label)
+        else:
+            minutes[p] = m
+        if not content:
+            fb.check(False, None, "drills.group_work.pitch_no_content", part=label)
+        elif p in words.get("pitch", {}):
+            fb.check(_has_any(content, words["pitch"][p]), None, f"drills.group_work.pitch_tip.{p}", level="hint",
+                     part=label)
+    fb.data["pitch"] = pd.DataFrame({"part": list(minutes), "minutes": list(minutes.values())})
+    if len(minutes) == len(parts):
+        total, limit = sum(minutes.values()), float(mat.get("pitch_minutes", exp["pitch_minutes"]))
+        fb.check(abs(total - limit) <= float(tol.get("pitch_total", 0.25)) + 1e-9, "drills.group_work.ok.pitch_total",
+                 "drills.group_work.pitch_total", total=_fmt(total), limit=_fmt(limit))
+        off = False
+        for p, (low, high) in exp.get("pitch_ranges", {}).items():
+            if not float(low) - 1e-9 <= minutes[p] <= float(high) + 1e-9:
+                off = True
+                fb.hint(f"drills.group_work.pitch_{'long' if minutes[p] > high else 'short'}",
+                        part=mat["pitch_parts"][p], minutes=_fmt(minutes[p]))
+        if not off:
+            fb.check(True, "drills.group_work.ok.pitch_shares", "")
+    fb.passed = not fb.problems
+    return fb
+
+
+# ---------------------------------------------------------------------------------------------
 # Registry
 # ---------------------------------------------------------------------------------------------
 CHECKERS: dict[str, Callable[..., Feedback]] = {
@@ -1574,6 +1778,7 @@ CHECKERS: dict[str, Callable[..., Feedback]] = {
     "coin_feedback": check_coin_feedback,
     "okr_scoring": check_okr_scoring,
     "objection_handling": check_objection_handling,
+    "group_work": check_group_work,
 }
 
 

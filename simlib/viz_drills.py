@@ -23,7 +23,8 @@ import plotly.graph_objects as go
 from .i18n import t
 from .viz import COLORS, figure_layout
 
-__all__ = ["projection_figure", "review_activity_figure", "review_funnel_figure", "review_pace_figure"]
+__all__ = ["pitch_timing_figure", "projection_figure", "review_activity_figure", "review_funnel_figure",
+           "review_pace_figure"]
 
 _PLAN = "#9aa7b4"
 _FIX = "#2e8b57"
@@ -146,4 +147,38 @@ def projection_figure(table: pd.DataFrame, lang: str) -> go.Figure:
         fig.add_annotation(x=review + 0.5, y=1, yref="paper", text=t("exercise.viz.review", lang), showarrow=False,
                            xanchor="left", yanchor="top", font={"size": 11, "color": "#555"})
     fig.update_layout(margin={"l": 80})
+    return fig
+
+
+_PART_COLORS = ("#1f6fb2", "#4a9fd8", "#2e8b57", "#e0a339", "#b03a2e")
+
+
+def pitch_timing_figure(parts: pd.DataFrame, lang: str, limit: float = 5.0,
+                        labels: Mapping[str, str] | None = None) -> go.Figure:
+    """S3 group work: how the trainee shares out the pitch's minutes — one stacked bar, a segment per
+    5A part in order (``parts``: ``part``, ``minutes``, from the trainee's own answer; ``labels``: part
+    → name in the reader's language), and the contest's limit as a dashed line.
+
+        >>> df = pd.DataFrame({"part": ["attention", "desire"], "minutes": [1.0, 2.5]})
+        >>> fig = pitch_timing_figure(df, "en", labels={"attention": "Attention"})
+        >>> [(tr.name, tr.x) for tr in fig.data]
+        [('Attention', (1.0,)), ('desire', (2.5,))]
+    """
+    minutes = _floats(parts["minutes"])
+    total = float(sum(m for m in minutes if m is not None))
+    bar = t("exercise.viz.your_pitch", lang)
+    names = [str((labels or {}).get(p, p)) for p in parts["part"]]
+    fig = go.Figure(
+        [go.Bar(name=name, x=[m], y=[bar], orientation="h", marker={"color": _PART_COLORS[i % len(_PART_COLORS)]},
+                text=[f"{m:g}"], textposition="inside", hovertemplate=f"{name}: %{{x:g}}<extra></extra>")
+         for i, (name, m) in enumerate(zip(names, minutes, strict=True)) if m is not None],
+        figure_layout(lang, t("exercise.viz.pitch_title", lang, total=f"{total:g}", limit=f"{limit:g}"),
+                      barmode="stack", height=250, margin={"l": 20, "r": 20, "t": 50, "b": 90},
+                      xaxis={"title": {"text": t("exercise.viz.minutes_axis", lang)},
+                             "range": [0, max(limit, total) * 1.08], "dtick": 1},
+                      yaxis={"showticklabels": False}, legend={"orientation": "h", "y": -0.55, "x": 0, "traceorder": "normal"}),
+    )
+    fig.add_vline(x=limit, line={"color": "#555", "dash": "dash", "width": 1.5})
+    fig.add_annotation(x=limit, y=1, yref="paper", text=t("exercise.viz.pitch_limit", lang, limit=f"{limit:g}"),
+                       showarrow=False, xanchor="right", yanchor="bottom", font={"size": 11, "color": "#555"})
     return fig

@@ -594,3 +594,139 @@ def test_the_leak_check_itself_catches_a_stated_value():
     with pytest.raises(AssertionError):
         assert_no_leak(fb, "decomposition", {})
     assert_no_leak(fb, "decomposition", {"metrics": [{"value": 400}]})  # unless the trainee wrote it
+
+
+# ---------------------------------------------------------------------------------------------
+# S3 group work
+# ---------------------------------------------------------------------------------------------
+def group(**changes) -> dict:
+    a = sample("group_work")
+    for path, value in changes.items():
+        node, *rest = path.split("__")
+        if rest:
+            a[node][rest[0]] = value
+        else:
+            a[node] = value
+    return a
+
+
+def test_group_work_payback_follows_the_offer():
+    key, mat = D.load_key("group_work"), D.load_material("group_work", "en")
+    exp = key["expected"]
+    assert D.payback_months(exp["investment"], exp["monthly_gain"]) == exp["payback_months"]
+    # the figures the payback uses are the trainee's to read in the material
+    offer = " ".join(mat["offer"] + mat["notes"])
+    for amount in (exp["investment"], exp["monthly_gain"], exp["pilot_cost"]):
+        assert f"{amount:,}" in offer
+    assert mat["pitch_minutes"] == exp["pitch_minutes"]
+    assert set(exp["pains"]) | set(exp["traps"]) == set(mat["pains"])
+    assert set(exp["counters"]) == {r["id"] for r in mat["competitors"]}
+    assert all(set(v) <= set(mat["strengths"]) - {"price_match"} for v in exp["counters"].values())
+
+
+@pytest.mark.parametrize(("changes", "expected", "level"), [
+    ({"pains": ["capacity", "late_delivery", "complaints", "low_automation", "price_only"]},
+     "drills.group_work.trap.stated_not_pain", "problem"),
+    ({"pains": ["capacity", "late_delivery", "complaints", "low_automation", "quality"]},
+     "drills.group_work.trap.contradicted", "problem"),
+    ({"pains": ["capacity", "cash"]}, "drills.group_work.trap.unsupported", "problem"),
+    ({"pains": ["capacity", "late_delivery"]}, "drills.group_work.pains_missed", "hint"),
+    ({"deciders": ["wang", "li"]}, "drills.group_work.deciders_missed", "problem"),
+    ({"counters__jindun": "price_match"}, "drills.group_work.counter_price", "problem"),
+    ({"counters__integrator": "efficiency"}, "drills.group_work.counter_weak", "hint"),
+    ({"value": "我們的產品品質一流,服務到位。"}, "drills.group_work.value_not_theirs", "hint"),
+    ({"payback_months": 0.58}, "drills.group_work.payback_year", "problem"),
+    ({"payback_months": 1.2}, "drills.group_work.payback_pilot", "problem"),
+    ({"payback_months": 12}, "drills.group_work.payback_off", "problem"),
+    ({"next_step": "discount"}, "drills.group_work.next.discount", "problem"),
+    ({"next_step": "brochure"}, "drills.group_work.next.brochure", "hint"),
+    ({"persona": "一家工廠,想買便宜的設備。"}, "drills.group_work.persona_vague", "hint"),
+])
+def test_group_work_typical_mistakes(changes, expected, level):
+    answer = group(**changes)
+    fb = D.check_group_work(answer)
+    assert expected in keys_of(fb, level), fb.lines("en")
+    assert fb.passed == (not fb.problems)
+    assert_renders(fb)
+    assert_no_leak(fb, "group_work", answer)
+
+
+def test_group_work_payback_direction():
+    lines = D.check_group_work(group(payback_months=12)).lines("en")
+    assert any("longer than" in x for x in lines)
+    lines = D.check_group_work(group(payback_months=4)).lines("zh-Hant")
+    assert any("短" in x for x in lines)
+
+
+def test_group_work_objections_count_voiced_and_concessions():
+    a = sample("group_work")
+    a["objections"] = [{"objection": "budget", "response": "可以先試點一條產線,600,000 元。"},
+                       {"objection": "price", "response": "我們可以給您九折,比金盾更便宜。"}]
+    fb = D.check_group_work(a)
+    problems = keys_of(fb, "problem")
+    assert "drills.group_work.objection_count" in problems                    # 2 < 3
+    assert "drills.group_work.voiced_missing" in problems                     # implementation, payback
+    assert "drills.group_work.response_concede" in problems
+    voiced = next(i for i in fb.items if i.key == "drills.group_work.voiced_missing")
+    assert voiced.params["n"] == 2
+    assert_no_leak(fb, "group_work", a)
+    # a row without its objection, and an answer without a figure
+    a = sample("group_work")
+    a["objections"].append({"response": "我們會跟進。"})
+    a["objections"][1]["response"] = "我們的實施團隊會安排培訓。"
+    fb = D.check_group_work(a)
+    assert "drills.group_work.objection_unnamed" in keys_of(fb, "problem")
+    assert "drills.group_work.response_number" in keys_of(fb, "hint")
+
+
+def test_group_work_pitch_timing():
+    a = sample("group_work")
+    a["pitch"]["desire"]["minutes"] = 3.5                                     # 6.5 minutes in all
+    fb = D.check_group_work(a)
+    assert "drills.group_work.pitch_total" in keys_of(fb, "problem")
+    assert "drills.group_work.pitch_long" in keys_of(fb, "hint")
+    assert any("6.5" in x for x in fb.lines("en"))
+    assert list(fb.data["pitch"]["part"]) == ["attention", "interest", "desire", "objections", "agreement"]
+    assert fb.data["pitch"]["minutes"].sum() == pytest.approx(6.5)
+    a = sample("group_work")
+    a["pitch"]["attention"] = {"minutes": 2, "content": "大家好,我是智控產線的銷售顧問。"}
+    a["pitch"]["desire"]["minutes"] = 0.5
+    fb = D.check_group_work(a)
+    assert {"drills.group_work.pitch_long", "drills.group_work.pitch_short",
+            "drills.group_work.pitch_tip.attention"} <= set(keys_of(fb, "hint"))
+    a["pitch"]["agreement"]["minutes"] = None
+    fb = D.check_group_work(a)
+    assert "drills.group_work.pitch_no_time" in keys_of(fb, "problem")
+    del a["pitch"]["agreement"]
+    fb = D.check_group_work(a)
+    assert "drills.group_work.pitch_part_empty" in keys_of(fb, "problem")
+    assert "drills.group_work.pitch_total" not in keys_of(fb)                # not judged until every part has time
+
+
+def test_group_work_blank_sheet_is_feedback_not_an_error():
+    fb = D.check_group_work({})
+    assert not fb.passed and fb.done == 0
+    for k in ("persona_empty", "pains_none", "deciders_none", "counter_missing", "value_empty", "payback_missing",
+              "next_missing", "objection_count", "pitch_part_empty"):
+        assert f"drills.group_work.{k}" in keys_of(fb), k
+    assert_renders(fb)
+
+
+@pytest.mark.parametrize(("answer", "path"), [
+    ({"payback_months": "seven"}, "payback_months"),
+    ({"payback_months": -7}, "payback_months"),
+    ({"pains": ["capacity", "growth"]}, "pains[1]"),
+    ({"counters": {"jindun": "cheaper"}}, "counters.jindun"),
+    ({"counters": {"siemens": "pilot"}}, "counters.siemens"),
+    ({"next_step": "wait"}, "next_step"),
+    ({"objections": [{"objection": "price", "answer": "x"}]}, "objections[0].answer"),
+    ({"pitch": {"desire": {"minutes": -1}}}, "pitch.desire.minutes"),
+    ({"pitch": {"close": {"minutes": 1}}}, "pitch.close"),
+    ({"persnoa": "x"}, "persnoa"),
+])
+def test_group_work_bad_input_names_the_field(answer, path):
+    with pytest.raises(simlib.ScenarioError) as err:
+        D.check_group_work(answer)
+    assert err.value.paths == [path]
+    for lang in LANGS:
+        assert path in err.value.message(lang)

@@ -22,7 +22,7 @@ from simlib import drills as D
 from simlib.answers import AnswerStore
 from simlib.i18n import t
 from simlib.ui import exercise_forms as F
-from simlib.ui.exercise import DEFAULT_TRAINEE, REVIEW_FIGURES, ExercisePage
+from simlib.ui.exercise import DEFAULT_TRAINEE, PITCH_FIGURE, REVIEW_FIGURES, ExercisePage
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("zh-Hant", "zh-Hans", "en")
@@ -69,6 +69,9 @@ def wrong(drill: str) -> tuple[dict, str]:
     if drill == "objection_handling":
         a["steps"][0], a["steps"][2] = a["steps"][2], a["steps"][0]
         return a, "drills.objection_handling.order"
+    if drill == "group_work":
+        a["payback_months"] = 0.58                      # divided by a year's gain
+        return a, "drills.group_work.payback_year"
     raise AssertionError(drill)
 
 
@@ -388,6 +391,26 @@ def test_review_shows_the_dashboard_and_charts_the_projection(store):
     assert not any(b.value for b in fresh.form.inputs["causes"].input.boxes.values())
     page.set_language("zh-Hant")
     assert page.figures["review-projection"].figure.data[2].name == t("exercise.viz.with_fixes", "zh-Hant")
+
+
+# ---------------------------------------------------------------------------------------------
+# the group work: the pitch's minutes as a chart
+# ---------------------------------------------------------------------------------------------
+def test_group_work_charts_the_trainees_pitch_minutes(store):
+    page = page_of("group_work", store)
+    assert set(page.figures) == {PITCH_FIGURE} and page.figures[PITCH_FIGURE].figure is None
+    answer = sample("group_work")
+    answer["pitch"]["desire"]["minutes"] = 3                                           # 6 minutes in all
+    page.form.fill(answer)
+    fb = page.check()
+    assert "drills.group_work.pitch_total" in [i.key for i in fb.problems]
+    fig = page.figures[PITCH_FIGURE].figure
+    parts = D.load_material("group_work", "en")["pitch_parts"]
+    assert [tr.name for tr in fig.data] == list(parts.values())
+    assert [tr.x[0] for tr in fig.data] == [answer["pitch"][p]["minutes"] for p in parts]
+    assert "6" in fig.layout.title.text and "5" in fig.layout.title.text
+    page.set_language("zh-Hant")
+    assert page.figures[PITCH_FIGURE].figure.data[0].name == D.load_material("group_work", "zh-Hant")["pitch_parts"]["attention"]
 
 
 # ---------------------------------------------------------------------------------------------

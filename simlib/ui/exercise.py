@@ -24,9 +24,9 @@ The page shows, top to bottom: the task and its material (tables of the backgrou
 the funnel dashboard at the review (week 6), the trainee's name and the answer form
 (:mod:`simlib.ui.exercise_forms`), the "check my answer" button (``.sdw-check``), the feedback
 (``ul.sdw-feedback``, a ``li.sdw-level-<ok|hint|problem>`` per item, a headline with the score) — for drill
-03 also the projected quarter with and without the fixes — and the trainee's attempts with CSV and Excel
-downloads of all their answers. Every check is saved (its attempt number shown); the last answer
-comes back into the form when the page opens again. What the page shows comes from the drill's
+03 also the projected quarter with and without the fixes, for the group work the pitch's minutes part by
+part — and the trainee's attempts with CSV and Excel downloads of all their answers. Every check is saved
+(its attempt number shown); the last answer comes back into the form when the page opens again. What the page shows comes from the drill's
 material and the checker's feedback only: the trainers' answer keys never reach it.
 """
 from __future__ import annotations
@@ -48,12 +48,15 @@ from .exercise_forms import MATERIAL, Form
 from .figures import DEFAULT_RENDERER, Renderer, make_view
 from .lang import query_string
 
-__all__ = ["DEFAULT_TRAINEE", "REVIEW_FIGURES", "ExercisePage"]
+__all__ = ["DEFAULT_TRAINEE", "PITCH_FIGURE", "REVIEW_FIGURES", "ExercisePage"]
 
 DEFAULT_TRAINEE = "trainee"
 REVIEW = "mid_quarter_review"
 #: drill 03's figures: the dashboard's boards and the projection (DOM class ``sdw-fig-<name>``)
 REVIEW_FIGURES = ("review-pace", "review-funnel", "review-activity", "review-projection")
+GROUP_WORK = "group_work"
+#: the group work's figure: how the trainee shares out the pitch's minutes (DOM class ``sdw-fig-pitch-timing``)
+PITCH_FIGURE = "pitch-timing"
 HISTORY_ROWS = 10
 
 EXTRA_CSS = """
@@ -140,6 +143,8 @@ class ExercisePage(AppBase):
         self.dashboard: dict | None = None
         if drill == REVIEW:
             self.figures = {name: make_view(name, renderer) for name in REVIEW_FIGURES}
+        elif drill == GROUP_WORK:
+            self.figures = {PITCH_FIGURE: make_view(PITCH_FIGURE, renderer)}
         body = [self._build_task()]
         if drill == REVIEW:
             body.append(self._build_dashboard())
@@ -214,6 +219,8 @@ class ExercisePage(AppBase):
         parts: list[W.Widget] = [self._heading("feedback"), self.feedback_view]
         if self.drill == REVIEW:
             parts.append(row(card(self.figures["review-projection"].widget, basis="640px")))
+        elif self.drill == GROUP_WORK:
+            parts.append(row(card(self.figures[PITCH_FIGURE].widget, basis="560px")))
         return W.VBox(parts)
 
     def _build_saved(self) -> W.Widget:
@@ -371,6 +378,11 @@ class ExercisePage(AppBase):
                                     f'<ul class="sdw-feedback">{items}</ul>{attempt}</div>')
         if self.drill == REVIEW and isinstance(fb.data.get("projection"), pd.DataFrame):
             self.figures["review-projection"].show(VD.projection_figure(fb.data["projection"], lang))
+        pitch = fb.data.get("pitch")
+        if self.drill == GROUP_WORK and isinstance(pitch, pd.DataFrame) and len(pitch):
+            mat = self.mat
+            fig = VD.pitch_timing_figure(pitch, lang, float(mat["pitch_minutes"]), mat["pitch_parts"])
+            self.figures[PITCH_FIGURE].show(fig)
 
     def _render_status(self) -> None:
         lang = self.lang

@@ -2,8 +2,8 @@
 
 Each drill has a form — a tuple of :class:`Field` in :data:`FORMS` — and a material panel — a tuple of
 blocks in :data:`MATERIAL`. :class:`Form` turns a drill's fields into widgets and back into the answer
-dict its checker reads; the exercise page (:mod:`simlib.ui.exercise`) only places the form, so eleven
-forms are eleven declarations, not eleven copies of widget code::
+dict its checker reads; the exercise page (:mod:`simlib.ui.exercise`) only places the form, so twelve
+forms are twelve declarations, not twelve copies of widget code::
 
     >>> from simlib.drills import load_material
     >>> form = Form("okr_scoring", load_material("okr_scoring"), "en")
@@ -392,6 +392,26 @@ FORMS: dict[str, tuple[Field, ...]] = {
               columns=(Col("step", "choice", options=_step_options, width="minmax(10em, 12em)"),
                        Col("text", "long", width="minmax(20em, 4fr)"))),
     ),
+    "group_work": (
+        Field("persona", "long", help="exercise.group_work.persona_help"),
+        Field("pains", "multi", options=from_material("pains")),
+        Field("deciders", "multi", options=from_material("people")),
+        Field("counters", "grid", rows=Rows("competitors", key="id"), row_header="exercise.col.rival",
+              help="exercise.group_work.counters_help",
+              columns=(Col("profile", "info", info=_row_value(lambda rec: rec["profile"]), width="minmax(16em, 3fr)"),
+                       Col("counter", "choice", "counters.{row}", options=from_material("strengths"),
+                           width="minmax(12em, 2fr)"))),
+        Field("value", "long", help="exercise.group_work.value_help"),
+        Field("payback_months", "number", help="exercise.group_work.payback_help"),
+        Field("next_step", "choice", options=from_material("next_steps")),
+        Field("objections", "table", help="exercise.group_work.objections_help", start_rows=3, max_rows=6,
+              columns=(Col("objection", "choice", options=from_material("objections"), width="minmax(12em, 2fr)"),
+                       Col("response", "long", width="minmax(20em, 4fr)"))),
+        Field("pitch", "grid", rows=Rows("pitch_parts", label=None), row_header="exercise.col.part",
+              help=cat_text("exercise.group_work.pitch_help", minutes=lambda m: m["pitch_minutes"]),
+              columns=(Col("minutes", "number", "pitch.{row}.minutes", width="minmax(5em, 7em)"),
+                       Col("content", "long", "pitch.{row}.content", width="minmax(20em, 4fr)"))),
+    ),
 }
 """Every drill's answer form."""
 
@@ -521,6 +541,8 @@ MATERIAL: dict[str, tuple[Block, ...]] = {
     "coin_feedback": (para("situation", "exercise.coin_feedback.situation"),),
     "okr_scoring": (para("objective", "exercise.okr_scoring.objective_title", cls="sdw-material-text sdw-objective"),),
     "objection_handling": (para("situation", "exercise.objection_handling.situation"), _models),
+    "group_work": (para("customer", "exercise.group_work.customer"), bullets("notes", "exercise.group_work.notes"),
+                   bullets("offer", "exercise.group_work.offer"), para("role_play", "exercise.group_work.role_play")),
 }
 """Every drill's material panel, below its task."""
 

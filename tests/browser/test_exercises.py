@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from simlib.drills import DRILLS
+from simlib.drills import DRILLS, load_material
 from simlib.i18n import t
 
 from .conftest import FIGURE_DATA
@@ -43,6 +43,7 @@ INTERACTION = {
                       "上週三下午在華達機械的產品演示中,"),
     "okr_scoring": ("fill", ".sdw-cell-kr1-score input", "0.7", None),
     "objection_handling": ("select", ".sdw-field-model select", "LAER (S3)", "LAER 模型(S3)"),
+    "group_work": ("fill", ".sdw-cell-desire-minutes input", "2", None),
 }
 CASES = [(drill, lang) for drill in DRILLS for lang in ("zh-Hant", "en")]
 _TIMES: dict[str, float] = {}
@@ -109,6 +110,10 @@ def test_exercise_page_checks_an_answer(page, voila_url, artifacts, clean, drill
         page.wait_for_function(f"({FIGURE_DATA})('review-projection') !== null")
         names = [tr[0] for tr in json.loads(page.evaluate(FIGURE_DATA, "review-projection"))]
         assert names == [t(f"exercise.viz.{k}", lang) for k in ("actual", "baseline", "with_fixes", "target_pace")]
+    if drill == "group_work":                                                        # the pitch's minutes
+        page.wait_for_function(f"({FIGURE_DATA})('pitch-timing') !== null")
+        traces = json.loads(page.evaluate(FIGURE_DATA, "pitch-timing"))
+        assert traces == [[load_material("group_work", lang)["pitch_parts"]["desire"], [2], [t("exercise.viz.your_pitch", lang)]]]
     clean(page, allow_alert=False)
     page.locator(".sdw-feedback-view").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / f"exercise_{drill}_{lang}.png"), full_page=True)
