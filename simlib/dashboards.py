@@ -60,6 +60,7 @@ __all__ = [
     "period_targets",
     "robust_z",
     "select",
+    "stage_labels",
 ]
 
 PERIODS: tuple[str, ...] = ("week", "month", "quarter", "year")
@@ -1155,6 +1156,24 @@ def localise(df: pd.DataFrame, lang: str | None = None, *, stage_labels: Mapping
                 names[c] = text
                 break
     return out.rename(columns=names)
+
+
+def stage_labels(deals: Any, lang: str | None = None, scenario: Any = None) -> dict[str, str]:
+    """Each stage of a deal table (:func:`simlib.crm.stage_names`) by its name in ``lang``: the
+    scenario's own label when ``scenario`` has the stage (:meth:`simlib.scenario.Stage.display`), else
+    the course's name for the usual stages (S1's lead → opportunity → proposal → negotiation and S3's
+    prospect → need confirmed, COURSE.md §2; catalog ``dashboards.stage.*``), else the name as written
+    (a CRM's own stage names are already what its users read).
+
+        >>> from simlib.crm import read_deals
+        >>> deals = read_deals("scenarios/crm/sample_deals.csv")
+        >>> stage_labels(deals, "zh-Hant")
+        {'lead': '線索獲取', 'opportunity': '商機識別', 'proposal': '方案設計', 'negotiation': '報價談判'}
+        >>> stage_labels(deals.assign(stage="報價"), "en")["proposal"]
+        'Proposal'
+    """
+    own = {s.name: s.display(lang or "zh-Hant") for s in scenario.funnel.stages} if scenario is not None else {}
+    return {s: own.get(s) or _label(f"dashboards.stage.{s}", lang, s) for s in stage_names(deals)}
 
 
 def _label(key: str, lang: str | None, default: str) -> str:

@@ -33,9 +33,24 @@ def test_the_sample_boards_are_the_librarys(app):
     board = D.attainment_board(deals, targets=300_000, period="quarter")
     pd.testing.assert_frame_equal(app.board.table, board.table)
     assert board.text("en") in text_of(app.board_view)
-    assert D.funnel_health(deals).text("en") in text_of(app.health_view)
+    assert D.funnel_health(deals).text("en", D.stage_labels(deals, "en")) in text_of(app.health_view)
     assert app.figures["attainment"].figure is not None and app.error_text() == ""
     assert list(app.rep.options) == list(board.table["rep"])
+
+
+def test_stages_show_by_their_names_in_the_pages_language(app):
+    """No raw stage ids on the page: a CRM export's usual stages get the course's names, a simulated
+    team its scenario's labels; the drill-down table and the funnel charts follow the language."""
+    app.set_language("zh-Hant")
+    funnel = app.figures["funnel"].figure
+    assert list(funnel.data[0].y)[:4] == ["線索獲取", "商機識別", "方案設計", "報價談判"]
+    assert "negotiation" not in text_of(app.health_view) and "proposal" not in text_of(app.health_view)
+    assert not any(w in text_of(app.drill_view) for w in ("lead", "opportunity", "proposal", "negotiation"))
+    app.set_language("en")
+    assert list(app.figures["stages"].figure.data[0].x)[:2] == ["Lead", "Opportunity"]
+    app.source.value = "simulated"
+    assert app.deals.attrs["source"] == "simulated" and app.error_text() == ""
+    assert "Negotiation" in list(app.figures["funnel"].figure.data[0].y)
 
 
 def test_period_target_and_drill_down(app):

@@ -247,16 +247,17 @@ class DashboardsApp(SectionedApp):
         self.board_view.value = (f'<div class="sdw-reading sdw-board-text">{esc(b.text(lang))}</div>'
                                  f'<table class="sdw-table sdw-board"><tr>{head}</tr>{"".join(rows)}</table>')
         h = self.health
-        self.health_view.value = f'<div class="sdw-reading sdw-health-text">{esc(h.text(lang))}</div>'
+        self.health_view.value = f'<div class="sdw-reading sdw-health-text">{esc(h.text(lang, self.stage_labels()))}</div>'
         self.activity_view.value = (f'<div class="sdw-reading">{esc(self.activity.text(lang))}</div>'
                                     f'<div class="sdw-reading sdw-forecast-text">{esc(self.fc.text(lang))}</div>'
                                     f'<div class="sdw-reading">{esc(self.anomalies.text(lang))}</div>')
         show = self.figures
         show["attainment"].show(VD.attainment_figure(b, lang))
         show["trend"].show(VD.trend_figure(b, lang))
-        show["funnel"].show(VD.funnel_figure(h, lang))
-        show["stages"].show(VD.stage_figure(h, lang))
-        show["cycle"].show(VD.cycle_time_figure(h, lang))
+        labels = self.stage_labels()
+        show["funnel"].show(VD.funnel_figure(h, lang, labels))
+        show["stages"].show(VD.stage_figure(h, lang, labels))
+        show["cycle"].show(VD.cycle_time_figure(h, lang, labels))
         show["losses"].show(VD.loss_reasons_figure(h, lang))
         show["activity"].show(VD.activity_figure(self.activity, lang))
         show["forecast"].show(VD.forecast_figure(self.fc, lang))
@@ -271,11 +272,20 @@ class DashboardsApp(SectionedApp):
             return
         deals = D.drill_down(self.deals, self.rep.value, by=self.board.by, period=self.period.value)
         shown = D.localise(deals[[c for c in ("deal_id", "created", "stage", "closed", "outcome", "amount")
-                                  if c in deals.columns]].head(30), self.lang)
+                                  if c in deals.columns]].head(30), self.lang,
+                           stage_labels=self.stage_labels())
         head = "".join(f"<th>{esc(c)}</th>" for c in shown.columns)
         body = "".join("<tr>" + "".join(f"<td>{esc(_cell(v))}</td>" for v in r) + "</tr>" for r in shown.to_numpy())
         self.drill_view.value = (f'<p class="sdw-muted">{esc(t("dashboards_app.attainment.drill_note", self.lang, count=len(deals)))}</p>'
                                  f'<table class="sdw-table sdw-drill-table"><tr>{head}</tr>{body}</table>')
+
+    def stage_labels(self) -> dict[str, str]:
+        """The data's stages by their names in the page's language (the simulated team's scenario labels
+        its own; a CRM export's usual stage names get the course's; others stay as written)."""
+        if self.deals is None:
+            return {}
+        scenario = load_scenario(SIM_SCENARIO) if self.deals.attrs.get("source") == "simulated" else None
+        return D.stage_labels(self.deals, self.lang, scenario)
 
     def _on_language(self) -> None:
         if self._ready:
@@ -296,7 +306,8 @@ class DashboardsApp(SectionedApp):
         if self.deals is None:
             return
         lang = self.lang
-        tables = {"board": D.localise(self.board.table, lang), "health": D.localise(self.health.stages, lang),
+        tables = {"board": D.localise(self.board.table, lang),
+                  "health": D.localise(self.health.stages, lang, stage_labels=self.stage_labels()),
                   "activity": D.localise(self.activity.table, lang)}
         links = [csv_link(t("dashboards_app.export.deals_csv", lang), "deals.csv", self.deals.drop(columns=["stage_index"], errors="ignore"), "deals")]
         links += self._table_links("dashboards", tables, {"board": "board"})
