@@ -849,20 +849,9 @@ def _fixes(raw: Any, mat: Mapping) -> dict:
     return out
 
 
-def _run_with_fixes(sc: Any, seed: int, start: float, fixes: Mapping, base: Any):
-    """The world run again with ``fixes`` in force from time ``start`` (weeks): every decision made
-    before ``start`` is kept as it was (its deal's uniform pinned), extra leads arrive only from
-    ``start`` (a stream of their own), extra hours count from the week ``start`` begins. Before
-    ``start`` the run is the base run, deal for deal (common random numbers)."""
-    from . import engine
-    from .results import SimResult
-    conv, extra_leads, extra_hours = fixes["conversion_pp"], fixes["leads_pct"], fixes["hours_per_week"]
-    if not conv and not extra_leads and not extra_hours:
-        return base
-    w = engine.draw_world(sc, seed)
-    arrivals, values, uniforms = w.arrivals, w.values, w.uniforms.copy()
-    waits, random_reps = w.waits, w.random_reps
-    # decisions already made: passed -> uniform 0 (passes at any rate), lost -> 1 (fails at any rate)
+def _pin_decisions(sc: Any, uniforms: np.ndarray, base: Any, start: float) -> None:
+    """Decisions the base run made before ``start`` are kept: passed -> uniform 0 (passes at any
+    rate), lost -> 1 (fails at any rate)."""
     v = base.visits
     v = v[v["finished_at"] < start]
     i = v["deal_id"].to_numpy() - 1
@@ -870,13 +859,53 @@ def _run_with_fixes(sc: Any, seed: int, start: float, fixes: Mapping, base: Any)
     d = base.deals
     passed = (d["stage_index"].to_numpy()[i] > k) | (d["outcome"].to_numpy()[i] == "won")
     uniforms[i, k] = np.where(passed, 0.0, 1.0)
+
+
+def _future_world(sc: Any, seed: int, start: float, base: Any, k: int):
+    """Another future after ``start`` on the same past: the deals that arrived before ``start`` keep
+    their values, waits and reps and every decision already made (:func:`_pin_decisions`); their
+    decisions still to come get fresh draws, and the leads after ``start`` come from another world
+    (future ``k``'s own streams)."""
+    from . import engine
+    w = engine.draw_world(sc, seed)
+    other = engine.draw_world(sc, int(np.random.SeedSequence([int(seed), 7001, k]).generate_state(1)[0]))
+    pre, post = w.arrivals < start, other.arrivals >= start
+    fresh = np.random.default_rng([int(seed), 7002, k]).random(w.uniforms[pre].shape)
+    uniforms = np.vstack([fresh, other.uniforms[post]])
+    _pin_decisions(sc, uniforms, base, start)
+
+    def join(a: Any, b: Any) -> Any:
+        return None if a is None else np.concatenate([a[pre], b[post]])
+    return engine.World(join(w.arrivals, other.arrivals), join(w.values, other.values), uniforms,
+                        None if w.waits is None else np.vstack([w.waits[pre], other.waits[post]]),
+                        join(w.random_reps, other.random_reps), w.seed, w.skills, w.people)
+
+
+def _run_with_fixes(sc: Any, seed: int, start: float, fixes: Mapping, base: Any, *, world: Any = None,
+                    future: int | None = None):
+    """The world run again with ``fixes`` in force from time ``start`` (weeks): every decision made
+    before ``start`` is kept as it was (its deal's uniform pinned), extra leads arrive only from
+    ``start`` (a stream of their own), extra hours count from the week ``start`` begins. Before
+    ``start`` the run is the base run, deal for deal (common random numbers). ``world``: run in this
+    world instead of the seed's (another future, :func:`_future_world`; ``future`` is its index, which
+    also gives the extra leads a stream of their own)."""
+    from . import engine
+    from .results import SimResult
+    conv, extra_leads, extra_hours = fixes["conversion_pp"], fixes["leads_pct"], fixes["hours_per_week"]
+    if not conv and not extra_leads and not extra_hours:
+        return base
+    w = world if world is not None else engine.draw_world(sc, seed)
+    arrivals, values, uniforms = w.arrivals, w.values, w.uniforms.copy()
+    waits, random_reps = w.waits, w.random_reps
+    _pin_decisions(sc, uniforms, base, start)
     new_sc = sc
     if conv:
         new_sc = sc.with_changes({f"funnel.stages[{sc.stage_names.index(s)}].conversion":
                                   min(1.0, sc.funnel.stages[sc.stage_names.index(s)].conversion + pp / 100)
                                   for s, pp in conv.items()})
     if extra_leads:
-        extra_seed = int(np.random.SeedSequence([int(seed), 2003]).generate_state(1)[0])
+        extra_seed = int(np.random.SeedSequence([int(seed), 2003] + ([] if future is None else [future]))
+                         .generate_state(1)[0])
         ew = engine.draw_world(sc.with_changes({"leads.per_week": sc.leads.per_week * extra_leads / 100}), extra_seed)
         keep = ew.arrivals >= start
         arrivals = np.concatenate([arrivals, ew.arrivals[keep]])
@@ -902,8 +931,8 @@ def _quarter_cum(res: Any, q0: float, weeks: int) -> np.ndarray:
     return w["revenue"].cumsum().to_numpy()
 
 
-def project_quarter(fixes: Mapping | None = None, *, key: Mapping | None = None,
-                    material: Mapping | None = None) -> dict:
+def project_quarter(fixes: Mapping | None = None, *, futures: int = 0, level: float = 0.8,
+                    key: Mapping | None = None, material: Mapping | None = None) -> dict:
     """Simulate the rest of the quarter after the review, with ``fixes`` in force from the next
     week and without them, on the same world (COURSE.md §9 drill 3): what an app charts.
 
@@ -913,9 +942,20 @@ def project_quarter(fixes: Mapping | None = None, *, key: Mapping | None = None,
     ``with_fixes`` cumulative revenue, ``target_pace``), the projected completions ``baseline`` and
     ``with_fixes`` (share of the target) and ``gain_pp``.
 
+    The rest of the quarter is one seeded future; ``futures`` > 0 also runs that many other futures on
+    the same past (:func:`_future_world`: the weeks before the review stay as they were, the
+    decisions still to come and the new leads are drawn again), each with and without the fixes
+    (common random numbers), and adds ``band`` — per week the central ``level`` interval of cumulative
+    revenue without and with the fixes (``baseline_low`` … ``with_fixes_high``) — and ``spread``:
+    per scenario the interval of the quarter's completion and ``better``, the share of futures where
+    the fixes end higher.
+
         >>> p = project_quarter({"hours_per_week": 8})
         >>> p["with_fixes"] > p["baseline"], list(p["table"].columns)
         (True, ['quarter_week', 'actual', 'baseline', 'with_fixes', 'target_pace'])
+        >>> p = project_quarter({"hours_per_week": 8}, futures=10)
+        >>> p["spread"]["better"], p["spread"]["with_fixes"][0] <= p["spread"]["with_fixes"][1]
+        (1.0, True)
     """
     key, mat = _key_mat("mid_quarter_review", key, material)
     plan = mat["plan"]
@@ -930,7 +970,36 @@ def project_quarter(fixes: Mapping | None = None, *, key: Mapping | None = None,
                           "with_fixes": f, "target_pace": target * qw / weeks})
     out = {"table": table, "baseline": float(b[-1]) / target, "with_fixes": float(f[-1]) / target}
     out["gain_pp"] = (out["with_fixes"] - out["baseline"]) * 100
+    if futures > 0:
+        if not 0 < level < 1:
+            raise _fail("level", "drills_range", low=0, high=1, input=_fmt(level))
+        out.update(_futures(sc, seed, q0, review, weeks, target, fx, base, int(futures), level))
     return out
+
+
+def _futures(sc: Any, seed: int, q0: float, review: int, weeks: int, target: float, fx: Mapping, base: Any,
+             n: int, level: float) -> dict:
+    from . import engine
+    from .results import SimResult
+    start = q0 + review
+    bases, fixed = [], []
+    for k in range(n):
+        world = _future_world(sc, seed, start, base, k)
+        b_k = SimResult(sc, world, engine.run(sc, world))
+        bases.append(_quarter_cum(b_k, q0, weeks))
+        fixed.append(_quarter_cum(_run_with_fixes(sc, seed, start, fx, b_k, world=world, future=k), q0, weeks))
+    lo, hi = (1 - level) / 2, (1 + level) / 2
+    bs, fs = np.vstack(bases), np.vstack(fixed)
+    band = pd.DataFrame({"quarter_week": np.arange(1, weeks + 1),
+                         "baseline_low": np.quantile(bs, lo, axis=0), "baseline_high": np.quantile(bs, hi, axis=0),
+                         "with_fixes_low": np.quantile(fs, lo, axis=0), "with_fixes_high": np.quantile(fs, hi, axis=0)})
+    band.loc[band["quarter_week"] <= review, ["baseline_low", "baseline_high", "with_fixes_low",
+                                              "with_fixes_high"]] = np.nan     # the past is not uncertain
+    spread = {"futures": n, "level": level,
+              "baseline": (float(np.quantile(bs[:, -1], lo)) / target, float(np.quantile(bs[:, -1], hi)) / target),
+              "with_fixes": (float(np.quantile(fs[:, -1], lo)) / target, float(np.quantile(fs[:, -1], hi)) / target),
+              "better": float(np.mean(fs[:, -1] > bs[:, -1]))}
+    return {"band": band, "spread": spread}
 
 
 def _lever_list(fx: Mapping, stage_labels: Mapping) -> list[tuple[dict, str, Any]]:
@@ -947,16 +1016,18 @@ def _lever_list(fx: Mapping, stage_labels: Mapping) -> list[tuple[dict, str, Any
 
 
 def check_mid_quarter_review(answer: Mapping, *, key: Mapping | None = None,
-                             material: Mapping | None = None) -> Feedback:
+                             material: Mapping | None = None, futures: int | None = None) -> Feedback:
     """S1 drill 03 (COURSE.md §1, §2, §9): the review at 35 % completion.
 
     ``answer``: ``{causes: [cause ids of the material], fixes: {leads_pct, conversion_pp: {stage:
     points}, hours_per_week}}``. The causes are compared with the world's actual ones
     (:func:`diagnose_review`: what the dashboard shows); the fixes are simulated over the rest of the
     quarter (:func:`project_quarter`) and each lever also alone, so the feedback can say which lever
-    does little. ``data``: ``projection`` (the table to chart), ``completion`` (baseline, with fixes)
-    and ``by_lever`` (points each lever adds alone). Passed: exactly the actual causes, and fixes that
-    lift the projected completion by the key's minimum.
+    does little, and on ``futures`` other futures of the same quarter (default: the key's ``futures``,
+    20; 0 for none) to say how sure the gain is. ``data``: ``projection`` (the table to chart),
+    ``completion`` (baseline, with fixes), ``by_lever`` (points each lever adds alone), and with
+    futures ``band`` and ``spread`` (:func:`project_quarter`). Passed: exactly the actual causes, and
+    fixes that lift the projected completion by the key's minimum.
     """
     key, mat = _key_mat("mid_quarter_review", key, material)
     a = _mapping(answer, "answer")
@@ -983,8 +1054,11 @@ def check_mid_quarter_review(answer: Mapping, *, key: Mapping | None = None,
             fb.hint("drills.mid_quarter_review.look_again", panel=mat["panels"][p])
     # -- the fixes
     levers = _lever_list(fx, {s["name"]: s["label"] for s in mat["plan"]["stages"]})
-    proj = project_quarter(fx, key=key, material=mat)
+    n_futures = int(key.get("futures", 20) if futures is None else futures)
+    proj = project_quarter(fx, futures=n_futures if levers else 0, key=key, material=mat)
     fb.data.update(projection=proj["table"], completion={"baseline": proj["baseline"], "with_fixes": proj["with_fixes"]})
+    if "band" in proj:
+        fb.data.update(band=proj["band"], spread=proj["spread"])
     min_gain = float(key.get("min_gain_pp", 5))
     if not levers:
         fb.check(False, None, "drills.mid_quarter_review.no_fixes", baseline=_pct(proj["baseline"]))
@@ -1000,6 +1074,12 @@ def check_mid_quarter_review(answer: Mapping, *, key: Mapping | None = None,
              "gain": _signed(proj["gain_pp"])}
         fb.check(proj["gain_pp"] >= min_gain, "drills.mid_quarter_review.projection",
                  "drills.mid_quarter_review.fix_weak", **p)
+        if "spread" in proj:
+            sp = proj["spread"]
+            fb.add("ok" if sp["better"] >= 0.8 else "hint", "drills.mid_quarter_review.futures", n=sp["futures"],
+                   review=int(mat["plan"]["review_week"]), share=_pct(sp["level"]),
+                   baseline=f"{_pct(sp['baseline'][0])}–{_pct(sp['baseline'][1])}",
+                   with_fixes=f"{_pct(sp['with_fixes'][0])}–{_pct(sp['with_fixes'][1])}", better=_pct(sp["better"]))
         by_lever = {}
         for alone, c, lab in levers:
             gain = proj["gain_pp"] if len(levers) == 1 else project_quarter(alone, key=key, material=mat)["gain_pp"]

@@ -122,9 +122,21 @@ def review_activity_figure(dash: Mapping, lang: str) -> go.Figure:
     return fig
 
 
-def projection_figure(table: pd.DataFrame, lang: str) -> go.Figure:
+def _band(x: list, low: Iterable, high: Iterable, name: str, color: str, group: str) -> list[go.Scatter]:
+    """A shaded interval: the lower edge (no legend entry), then the upper edge filled down to it."""
+    rgba = "rgba({},{},{},0.16)".format(*(int(color[i:i + 2], 16) for i in (1, 3, 5)))
+    return [go.Scatter(name=name, x=x, y=_floats(low), mode="lines", line={"width": 0}, showlegend=False,
+                       legendgroup=group, hoverinfo="skip"),
+            go.Scatter(name=name, x=x, y=_floats(high), mode="lines", line={"width": 0}, fill="tonexty",
+                       fillcolor=rgba, legendgroup=group, hoverinfo="skip")]
+
+
+def projection_figure(table: pd.DataFrame, lang: str, band: pd.DataFrame | None = None,
+                      level: float = 0.8) -> go.Figure:
     """Drill 03's projection: cumulative revenue up to the review, then the rest of the quarter without
-    and with the trainee's fixes, against the target's pace (a dotted line marks the review)."""
+    and with the trainee's fixes, against the target's pace (a dotted line marks the review). ``band``
+    (:func:`simlib.drills.project_quarter` with futures): the central ``level`` of the other futures,
+    shaded, without and with the fixes."""
     x = _ints(table["quarter_week"])
     actual = _floats(table["actual"])
     review = max((w for w, a in zip(x, actual, strict=True) if a is not None), default=0)
@@ -142,6 +154,13 @@ def projection_figure(table: pd.DataFrame, lang: str) -> go.Figure:
         figure_layout(lang, t("exercise.viz.projection_title", lang), xaxis=_week_axis(lang, len(x)),
                       yaxis=_money_axis(lang)),
     )
+    if band is not None:
+        bx = _ints(band["quarter_week"])
+        share = f"{level:.0%}"
+        fig.add_traces(_band(bx, band["baseline_low"], band["baseline_high"],
+                             t("exercise.viz.band_baseline", lang, share=share), COLORS["full"], "band-baseline")
+                       + _band(bx, band["with_fixes_low"], band["with_fixes_high"],
+                               t("exercise.viz.band_fixes", lang, share=share), _FIX, "band-fixes"))
     if review:
         fig.add_vline(x=review + 0.5, line={"color": "#555", "dash": "dot", "width": 1})
         fig.add_annotation(x=review + 0.5, y=1, yref="paper", text=t("exercise.viz.review", lang), showarrow=False,

@@ -353,6 +353,41 @@ def test_review_pre_review_deals_are_unchanged_by_fixes():
     assert fixed.deals["created_at"][len(b):].min() >= 0
 
 
+def test_review_other_futures_keep_the_past_and_are_unbiased():
+    """Another future keeps every week before the review as it was; over many pasts the seeded future
+    sits anywhere among the others (its rank is not skewed), and the fixes' gain is measured on the
+    same futures (common random numbers)."""
+    from simlib import engine
+    from simlib.results import SimResult
+    key = D.load_key("mid_quarter_review")
+    sc, seed, q0, base = D._world(key)
+    start = q0 + 6
+    w = D._future_world(sc, seed, start, base, 3)
+    other = SimResult(sc, w, engine.run(sc, w))
+    def before(r):
+        w = r.weekly()
+        return w.loc[w["week"] <= start, "revenue"].to_numpy()
+    np.testing.assert_array_equal(before(other), before(base))
+    assert not np.array_equal(D._quarter_cum(other, q0, 13), D._quarter_cum(base, q0, 13))
+    ranks = []
+    for s in range(1, 13):
+        past = simlib.simulate(sc, s)
+        final = D._quarter_cum(past, q0, 13)[-1]
+        ends = [D._quarter_cum(SimResult(sc, fw, engine.run(sc, fw)), q0, 13)[-1]
+                for fw in (D._future_world(sc, s, start, past, k) for k in range(20))]
+        ranks.append(np.mean(np.array(ends) < final))
+    assert 0.3 < np.mean(ranks) < 0.7, ranks
+    p = D.project_quarter({"hours_per_week": 8}, futures=12)
+    band, spread = p["band"], p["spread"]
+    assert band.loc[band.quarter_week <= 6].drop(columns="quarter_week").isna().all().all()   # the past is known
+    after = band.loc[band.quarter_week > 6]
+    assert (after.baseline_low <= after.baseline_high).all() and (after.with_fixes_low <= after.with_fixes_high).all()
+    assert spread["futures"] == 12 and spread["better"] >= 0.9
+    assert D.project_quarter({"hours_per_week": 8}, futures=12)["spread"] == spread              # seeded
+    with pytest.raises(simlib.ScenarioError):
+        D.project_quarter({"hours_per_week": 8}, futures=2, level=1.5)
+
+
 def test_review_wrong_diagnosis_and_weak_fixes():
     a = {"causes": ["leads", "target_too_high"], "fixes": {"leads_pct": 30}}
     fb = D.check_mid_quarter_review(a)

@@ -381,8 +381,15 @@ def test_review_shows_the_dashboard_and_charts_the_projection(store):
     page.form.fill(sample("mid_quarter_review"))
     fb = page.check()
     fig = page.figures["review-projection"].figure
-    assert [tr.name for tr in fig.data] == [t(f"exercise.viz.{k}", "en")
-                                            for k in ("actual", "baseline", "with_fixes", "target_pace")]
+    assert [tr.name for tr in fig.data][:4] == [t(f"exercise.viz.{k}", "en")
+                                                for k in ("actual", "baseline", "with_fixes", "target_pace")]
+    # the other futures, shaded: lower and upper edge of each band, filled between
+    bands = [tr for tr in fig.data[4:]]
+    assert [tr.name for tr in bands] == [t("exercise.viz.band_baseline", "en", share="80%")] * 2 + \
+        [t("exercise.viz.band_fixes", "en", share="80%")] * 2
+    assert [tr.fill for tr in bands] == [None, "tonexty", None, "tonexty"]
+    assert list(bands[3].y[-1:]) == [pytest.approx(fb.data["band"]["with_fixes_high"].iloc[-1])]
+    assert "drills.mid_quarter_review.futures" in [i.key for i in fb.items]
     proj = D.project_quarter(sample("mid_quarter_review")["fixes"])
     assert fig.data[2].y[-1] == pytest.approx(proj["table"]["with_fixes"].iloc[-1])
     assert fb.data["completion"]["with_fixes"] == pytest.approx(proj["with_fixes"])

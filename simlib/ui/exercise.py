@@ -377,7 +377,9 @@ class ExercisePage(AppBase):
                                     f'<p class="sdw-headline {cls}">{esc(fb.headline(lang))}</p>'
                                     f'<ul class="sdw-feedback">{items}</ul>{attempt}</div>')
         if self.drill == REVIEW and isinstance(fb.data.get("projection"), pd.DataFrame):
-            self.figures["review-projection"].show(VD.projection_figure(fb.data["projection"], lang))
+            spread = fb.data.get("spread") or {}
+            self.figures["review-projection"].show(VD.projection_figure(fb.data["projection"], lang, fb.data.get("band"),
+                                                                        spread.get("level", 0.8)))
         pitch = fb.data.get("pitch")
         if self.drill == GROUP_WORK and isinstance(pitch, pd.DataFrame) and len(pitch):
             mat = self.mat
