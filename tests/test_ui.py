@@ -302,6 +302,26 @@ def test_hub_links_are_absolute_under_voila(monkeypatch):
     assert 'href="/voila/render/notebooks/funnel_lab.ipynb?lang=zh-Hans"' in hub.page.value
 
 
+def test_hub_reaches_every_page_of_the_workbook(monkeypatch):
+    """No orphan page: every notebook under notebooks/ and exercises/ is linked from the hub, every drill
+    of COURSE.md §9 as an exercise, and every link leads to a notebook that exists."""
+    import re
+    from pathlib import Path
+
+    from simlib.drills import DRILLS
+    monkeypatch.delenv("SCRIPT_NAME", raising=False)
+    root = Path(__file__).resolve().parents[1]
+    html = Hub(lang="en").page.value
+    links = {h.split("?")[0] for h in re.findall(r'href="([^"]+\.ipynb[^"]*)"', html)}
+    pages = {str(p.relative_to(root / "notebooks")) for p in (root / "notebooks").rglob("*.ipynb")
+             if p.name != "index.ipynb" and ".ipynb_checkpoints" not in p.parts}
+    pages |= {f"../exercises/{p.name}" for p in (root / "exercises").glob("*.ipynb")}
+    assert pages <= links, sorted(pages - links)
+    assert all((root / "notebooks" / link).is_file() for link in links), links
+    exercises = set(re.findall(r'data-exercise="([^"]+)"', html))
+    assert exercises == set(DRILLS)
+
+
 # -- layering -----------------------------------------------------------------------------------------
 def test_viz_needs_no_widgets():
     import subprocess
