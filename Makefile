@@ -34,7 +34,7 @@ app: install
 	$(VENV)/bin/voila --no-browser --Voila.ip=$(HOST) --port=$(PORT) \
 	  --Voila.root_dir="$(CURDIR)" --VoilaConfiguration.file_allowlist='.*\.(png|jpg|gif|svg|csv|xlsx|yaml)' \
 	  --VoilaConfiguration.file_denylist='.*\.(ipynb|py)' --VoilaConfiguration.file_denylist='exercises/keys/.*' \
-	  --MappingKernelManager.cull_idle_timeout=3600 --MappingKernelManager.cull_interval=300 \
+	  --MappingKernelManager.cull_idle_timeout=600 --MappingKernelManager.cull_interval=60 \
 	  "$(CURDIR)"
 
 # Debian's chromium for the browser tests and Noto CJK so that Chinese renders (TOOLCHAIN.md).

@@ -12,7 +12,12 @@ Target: median ≤ 250 ms.
     .venv/bin/python benchmarks/app_latency.py --renderer output --presses 20
     .venv/bin/python benchmarks/app_latency.py --preheat    # Voilà with a pool of preheated kernels
 
-``measure()`` returns ``{"slider_to_chart_ms_median", "p90", "first_render_s", ...}``.
+``measure()`` returns ``{"slider_to_chart_ms_median", "p90", "first_render_s", ...}``. The first render
+counts only once the funnel chart has data (a ``FigureWidget`` whose front end never synced can be drawn
+as an empty plot), and a slider move whose chart never changes is reported with the slider's value and
+whether the chart had data at all. On a loaded 2-core machine ``--renderer widget`` can fail that way
+(load average ~7: "the funnel chart did not change within 15 s"), while the default ``Output`` views
+keep working (the reason they are the default, :mod:`simlib.ui.figures`).
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ import json
 import signal
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,17 +35,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from simlib.ui.serve import CHROMIUM, CHROMIUM_ARGS, voila_server
 
-APP = "voila/render/notebooks/funnel_lab.ipynb"
-#: Voilà options that start and run each notebook's kernel before it is asked for (the notebooks read
-#: ``?lang=`` through ``voila.utils.get_query_string``, which waits for the request).
-PREHEAT_ARGS = ["--preheat_kernel=True", '--VoilaKernelManager.kernel_pools_config={"default": {"pool_size": 1}}']
+NOTEBOOK = "notebooks/funnel_lab.ipynb"
+APP = f"voila/render/{NOTEBOOK}"
+#: Voilà options that start Funnel Lab's kernel and run its notebook before it is asked for (up to where it
+#: reads ``?lang=`` through ``voila.utils.get_query_string``, which waits for the request). Only Funnel Lab:
+#: with a ``default`` pool size Voilà 0.5 would keep a kernel ready for every notebook of the tree.
+PREHEAT_ARGS = ["--preheat_kernel=True", "--VoilaKernelManager.kernel_pools_config="
+                + json.dumps({"default": {"pool_size": 0}, NOTEBOOK: {"pool_size": 1}})]
 
+# The funnel chart's data (its first two traces' x), or null while it is not drawn or has no data.
+_FUNNEL = """() => {
+  const gd = document.querySelector('.sdw-fig-funnel.js-plotly-plot, .sdw-fig-funnel .js-plotly-plot');
+  return gd && gd.data && gd.data.length > 1 ? JSON.stringify([gd.data[0].x, gd.data[1].x]) : null;
+}"""
 # Resolves with the ms from the next keydown to the first frame where the funnel chart's data differ.
 _ARM = """() => {
-  const read = () => {
-    const gd = document.querySelector('.sdw-fig-funnel.js-plotly-plot, .sdw-fig-funnel .js-plotly-plot');
-    return gd && gd.data && gd.data.length ? JSON.stringify([gd.data[0].x, gd.data[1].x]) : null;
-  };
+  const read = FUNNEL;
   const before = read();
   window.__sdwLatency = new Promise((resolve) => {
     let t0 = null;
@@ -52,7 +63,7 @@ _ARM = """() => {
     };
     requestAnimationFrame(tick);
   });
-}""".replace("TIMEOUT_MS", "15000")
+}""".replace("TIMEOUT_MS", "15000").replace("FUNNEL", _FUNNEL)
 
 
 def _percentile(xs: list[float], q: float) -> float:
@@ -71,15 +82,21 @@ def measure(presses: int = 15, renderer: str | None = None, base_url: str | None
         renderer: ``"widget"`` or ``"output"`` to override the app's default (``?renderer=``).
         base_url: an already running Voilà; by default one is started and stopped here.
         preheat: start that Voilà with a pool of preheated kernels (:data:`PREHEAT_ARGS`) and measure
-            once the Funnel Lab's pool is filled.
+            once the Funnel Lab's pooled kernel has run its notebook (Voilà logs the pool "filled" as soon
+            as the kernel is started, so this also waits until that kernel is idle).
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     with contextlib.ExitStack() as stack:
         if base_url is None:
+            log = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "voila.log"
             base_url = stack.enter_context(voila_server(
-                extra_args=PREHEAT_ARGS if preheat else None,
-                ready_log="Kernel pool of notebooks/funnel_lab.ipynb is filled" if preheat else None))
+                extra_args=PREHEAT_ARGS if preheat else None, log_path=log,
+                ready_log=f"Kernel pool of {NOTEBOOK} is filled" if preheat else None))
+            if preheat:
+                from first_render import Server  # benchmarks/first_render.py: Voilà's kernels
+                Server(base_url, log).settle()
         query = "?lang=en" + (f"&renderer={renderer}" if renderer else "")
         p = stack.enter_context(sync_playwright())
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -90,16 +107,26 @@ def measure(presses: int = 15, renderer: str | None = None, base_url: str | None
         page.wait_for_selector(".sdw-app [role=slider]", timeout=120_000)
         page.wait_for_function("document.querySelectorAll('.sdw-app .js-plotly-plot .main-svg').length >= 3",
                                timeout=120_000)
+        try:
+            page.wait_for_function(f"({_FUNNEL})() !== null", timeout=60_000)
+        except PlaywrightTimeout:
+            raise TimeoutError("the funnel chart was drawn but got no data within 60 s "
+                               f"(renderer {renderer or 'default'})") from None
         first_render = time.perf_counter() - t0
         slider = page.locator(".sdw-controls [role=slider]").first
         slider.focus()
         latencies = []
-        for _ in range(presses):
+        for i in range(presses):
+            value = slider.get_attribute("aria-valuenow")
             page.evaluate(_ARM)
             page.keyboard.press("ArrowRight")
             ms = page.evaluate("window.__sdwLatency")
             if ms is None:
-                raise TimeoutError("the funnel chart did not change within 15 s of a slider move")
+                has_data = page.evaluate(f"({_FUNNEL})() !== null")
+                raise TimeoutError(
+                    f"the funnel chart did not change within 15 s of slider move {i + 1} of {presses} "
+                    f"(leads per week {value} → {slider.get_attribute('aria-valuenow')}; the chart "
+                    f"{'has' if has_data else 'has no'} data; renderer {renderer or 'default'})")
             latencies.append(ms)
             page.wait_for_timeout(100)
     return {

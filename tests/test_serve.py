@@ -21,3 +21,14 @@ def test_answer_keys_and_sources_are_never_served():
     for path in ("exercises/keys/smart_target.yaml", "simlib/drills.py", "notebooks/index.ipynb"):
         assert any(re.fullmatch(rule, path) for rule in deny), path
     assert not any(re.fullmatch(rule, "scenarios/funnel_basics.yaml") for rule in deny)
+
+
+def test_closed_pages_kernels_are_culled_open_pages_kept():
+    """``make app`` and the test server stop the kernels of closed pages (Voilà's own shutdown on tab
+    close is refused, voila#1458), never those of open pages (``cull_connected`` stays off)."""
+    from simlib.ui.serve import cull_args
+    assert cull_args(120) == ["--MappingKernelManager.cull_idle_timeout=120",
+                              "--MappingKernelManager.cull_interval=12"]
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert " ".join(cull_args(600)) in make
+    assert "cull_connected" not in make

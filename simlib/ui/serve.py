@@ -24,7 +24,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "FILE_ARGS", "ROOT", "free_port", "voila_server"]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "FILE_ARGS", "ROOT", "cull_args", "free_port", "voila_server"]
 
 #: the repository (the folder ``make app`` serves)
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,9 +47,20 @@ FILE_ARGS = [r"--VoilaConfiguration.file_allowlist=.*\.(png|jpg|gif|svg|csv|xlsx
              r"--VoilaConfiguration.file_denylist=exercises/keys/.*"]
 
 
+def cull_args(idle_seconds: int) -> list[str]:
+    """Voilà options that stop a kernel once its page is closed: a kernel with no browser connected and
+    idle for ``idle_seconds`` is shut down (checked every ``idle_seconds / 10``, at least every 10 s).
+    A page that is open keeps its kernel however long it sits idle (``cull_connected`` stays off).
+    Voilà's own shutdown request when a tab closes is refused (voila-dashboards/voila#1458: no
+    ``_xsrf`` cookie), so without culling every page opened would keep ~170 MB until the server stops."""
+    return [f"--MappingKernelManager.cull_idle_timeout={int(idle_seconds)}",
+            f"--MappingKernelManager.cull_interval={max(10, int(idle_seconds) // 10)}"]
+
+
 @contextlib.contextmanager
 def voila_server(root: Path = ROOT, timeout: float = 60.0, extra_args: list[str] | None = None,
-                 ready_log: str | None = None, log_path: Path | None = None) -> Iterator[str]:
+                 ready_log: str | None = None, log_path: Path | None = None,
+                 cull_idle_seconds: int = 120) -> Iterator[str]:
     """Serve ``root`` with Voilà in tree mode on a free port; yields the base URL, stops it on exit.
 
     Args:
@@ -57,11 +68,12 @@ def voila_server(root: Path = ROOT, timeout: float = 60.0, extra_args: list[str]
         extra_args: more options for ``voila``.
         ready_log: also wait (up to 3 × ``timeout``) until Voilà's log contains this text.
         log_path: keep Voilà's output in this file (by default a temporary one, removed on exit).
+        cull_idle_seconds: stop the kernels of closed pages after this long (:func:`cull_args`).
     """
     port = free_port()
     voila = Path(sys.executable).with_name("voila")
-    cmd = [str(voila), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", *FILE_ARGS, *(extra_args or []),
-           str(root)]
+    cmd = [str(voila), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", *FILE_ARGS,
+           *cull_args(cull_idle_seconds), *(extra_args or []), str(root)]
     # closed below
     log = open(log_path, "w+b") if log_path is not None else tempfile.TemporaryFile()  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

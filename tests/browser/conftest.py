@@ -104,7 +104,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh tab that records page errors; closing it lets Voilà shut its kernel down."""
+    """A fresh tab that records page errors. Closing it does not stop its kernel (Voilà's shutdown
+    request is refused, voila#1458): the server culls a closed page's kernel after 2 idle minutes
+    (:func:`simlib.ui.serve.cull_args`)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1700}, accept_downloads=True)
     pg = context.new_page()
     pg.set_default_timeout(RENDER_TIMEOUT_MS)
