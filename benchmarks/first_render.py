@@ -15,7 +15,7 @@ lesson     ``notebooks/modules/*.ipynb``                    the title
 exercise   ``exercises/*.ipynb``                            the title, a form field and the check button
 =========  ===============================================  ==========================================
 
-and, on a page with figure views (an element of class ``sdw-fig-*``), the first plotly graph
+and, on a page with figure views on screen (an element of class ``sdw-fig-*``), the first plotly graph
 (``.js-plotly-plot``) has data and is drawn. The selectors are those the browser tests wait for
 (tests/browser/). Each page is opened in a new browser context (empty cache: a trainee's first visit),
 so Voilà starts a kernel for it, cold, as a trainee meets it; the next page is opened once that kernel
@@ -128,7 +128,8 @@ _PROBE = """(() => {
   const tick = () => {
     const now = performance.now();
     if (m.main === null && READY.every(visible)) m.main = now;
-    const views = document.querySelector('[class*="sdw-fig-"], .js-plotly-plot');
+    const views = Array.from(document.querySelectorAll('[class*="sdw-fig-"], .js-plotly-plot'))
+      .some((el) => el.getClientRects().length > 0);     // a hidden view (a chart a check draws) is not awaited
     if (m.containers === null && views) m.containers = now;
     if (m.plot === null && plotted()) m.plot = now;
     if (now - lastTextCheck > 250) {           // outputs' textContent: no layout, and hidden ones too

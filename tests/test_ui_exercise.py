@@ -378,8 +378,10 @@ def test_review_shows_the_dashboard_and_charts_the_projection(store):
         for tr in fig.to_plotly_json()["data"]:
             assert all(isinstance(tr.get(k, []), list) for k in ("x", "y")), name     # plain lists
     assert page.figures["review-projection"].figure is None                           # not before a check
+    assert page.feedback_chart.layout.display == "none"                               # nor an empty frame
     page.form.fill(sample("mid_quarter_review"))
     fb = page.check()
+    assert page.feedback_chart.layout.display == "flex"
     fig = page.figures["review-projection"].figure
     assert [tr.name for tr in fig.data][:4] == [t(f"exercise.viz.{k}", "en")
                                                 for k in ("actual", "baseline", "with_fixes", "target_pace")]
@@ -406,10 +408,14 @@ def test_review_shows_the_dashboard_and_charts_the_projection(store):
 def test_group_work_charts_the_trainees_pitch_minutes(store):
     page = page_of("group_work", store)
     assert set(page.figures) == {PITCH_FIGURE} and page.figures[PITCH_FIGURE].figure is None
+    assert page.feedback_chart.layout.display == "none"                               # no empty frame
+    page.check()                                                                       # nothing typed: no minutes
+    assert page.feedback_chart.layout.display == "none"
     answer = sample("group_work")
     answer["pitch"]["desire"]["minutes"] = 3                                           # 6 minutes in all
     page.form.fill(answer)
     fb = page.check()
+    assert page.feedback_chart.layout.display == "flex"
     assert "drills.group_work.pitch_total" in [i.key for i in fb.problems]
     fig = page.figures[PITCH_FIGURE].figure
     parts = D.load_material("group_work", "en")["pitch_parts"]

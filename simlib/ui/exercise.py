@@ -217,10 +217,16 @@ class ExercisePage(AppBase):
         self.feedback_view = W.HTML(layout=W.Layout(width="100%"))
         self.feedback_view.add_class("sdw-feedback-view")
         parts: list[W.Widget] = [self._heading("feedback"), self.feedback_view]
+        #: the chart a check draws, hidden until there is one: an empty frame before a check says nothing
+        self.feedback_chart: W.Box | None = None
         if self.drill == REVIEW:
-            parts.append(row(card(self.figures["review-projection"].widget, basis="640px")))
+            self.feedback_chart = row(card(self.figures["review-projection"].widget, basis="640px"))
         elif self.drill == GROUP_WORK:
-            parts.append(row(card(self.figures[PITCH_FIGURE].widget, basis="560px")))
+            self.feedback_chart = row(card(self.figures[PITCH_FIGURE].widget, basis="560px"))
+        if self.feedback_chart is not None:
+            self.feedback_chart.add_class("sdw-feedback-chart")
+            self.feedback_chart.layout.display = "none"
+            parts.append(self.feedback_chart)
         return W.VBox(parts)
 
     def _build_saved(self) -> W.Widget:
@@ -363,11 +369,22 @@ class ExercisePage(AppBase):
         self.figures["review-activity"].show(VD.review_activity_figure(d, lang))
 
     def _render_feedback(self) -> None:
+        if not self._draw_feedback():
+            self._show_chart(False)
+
+    def _show_chart(self, shown: bool) -> None:
+        """Show or hide the card of the chart a check draws; shown *before* it is drawn: plotly sizes
+        a chart from its container, and a hidden container has no size."""
+        if self.feedback_chart is not None:
+            self.feedback_chart.layout.display = "flex" if shown else "none"
+
+    def _draw_feedback(self) -> bool:
+        """The feedback and, on drill 03 and the group work, its chart; whether a chart was drawn."""
         lang, fb = self.lang, self.feedback
         if fb is None:
             key = "exercise.feedback.error" if self._errors.get("check") else "exercise.feedback.none"
             self.feedback_view.value = f'<p class="sdw-muted sdw-no-feedback">{esc(t(key, lang))}</p>'
-            return
+            return False
         items = "".join(f'<li class="sdw-level-{lvl}" data-level="{lvl}"><span class="sdw-level-tag">'
                         f'{esc(t(f"drills.level.{lvl}", lang))}</span>{esc(text)}</li>' for lvl, text in fb.rows(lang))
         cls = "sdw-passed" if fb.passed else "sdw-not-yet"
@@ -378,13 +395,18 @@ class ExercisePage(AppBase):
                                     f'<ul class="sdw-feedback">{items}</ul>{attempt}</div>')
         if self.drill == REVIEW and isinstance(fb.data.get("projection"), pd.DataFrame):
             spread = fb.data.get("spread") or {}
+            self._show_chart(True)
             self.figures["review-projection"].show(VD.projection_figure(fb.data["projection"], lang, fb.data.get("band"),
                                                                         spread.get("level", 0.8)))
+            return True
         pitch = fb.data.get("pitch")
         if self.drill == GROUP_WORK and isinstance(pitch, pd.DataFrame) and len(pitch):
             mat = self.mat
             fig = VD.pitch_timing_figure(pitch, lang, float(mat["pitch_minutes"]), mat["pitch_parts"])
+            self._show_chart(True)
             self.figures[PITCH_FIGURE].show(fig)
+            return True
+        return False
 
     def _render_status(self) -> None:
         lang = self.lang

@@ -78,6 +78,7 @@ def test_exercise_page_checks_an_answer(page, voila_url, artifacts, clean, drill
     task = page.locator(".sdw-material p.sdw-task")
     assert task.is_visible()
     assert page.locator(".sdw-feedback-view .sdw-no-feedback").is_visible()       # no feedback before a check
+    assert not page.locator(".sdw-feedback-chart").is_visible()                     # nor an empty chart frame
     if lang == "en":
         assert not re.search(r"[\u4e00-\u9fff]", page.locator("h2.sdw-title").inner_text())
         assert page.get_by_text(t("exercise.check", "zh-Hant")).count() == 0
@@ -110,6 +111,8 @@ def test_exercise_page_checks_an_answer(page, voila_url, artifacts, clean, drill
         page.wait_for_function(f"({FIGURE_DATA})('review-projection') !== null")
         names = [tr[0] for tr in json.loads(page.evaluate(FIGURE_DATA, "review-projection"))]
         assert names[:4] == [t(f"exercise.viz.{k}", lang) for k in ("actual", "baseline", "with_fixes", "target_pace")]
+    if drill in ("mid_quarter_review", "group_work"):
+        assert page.locator(".sdw-feedback-chart").is_visible()
     if drill == "group_work":                                                        # the pitch's minutes
         page.wait_for_function(f"({FIGURE_DATA})('pitch-timing') !== null")
         traces = json.loads(page.evaluate(FIGURE_DATA, "pitch-timing"))
