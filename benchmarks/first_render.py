@@ -58,6 +58,8 @@ being drawn.
 ``--only`` takes substrings or globs of a page's path (``notebooks/cases/b2b_mbo.ipynb``) or name
 (``b2b_mbo``), or a kind (``hub``, ``app``, ``case``, ``lesson``, ``exercise``). ``measure()`` returns the
 report as a dict (``{"results": [{"page", "kind", "lang", "run", "first_render_s", "error", ...}], ...}``).
+The table kept in the repository, ``benchmarks/FIRST_RENDER.md``, is a ``--markdown`` report of a run on
+an idle machine (``benchmarks/out/`` is not committed).
 This is a script, not a test: nothing fails on a slow page.
 """
 from __future__ import annotations
