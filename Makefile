@@ -9,7 +9,7 @@ HOST       ?= 127.0.0.1
 PORT       ?= 8866
 ACCEPTANCE ?= ../shared/acceptance
 STAMP      := $(VENV)/.installed
-HUB        := http://$(HOST):$(PORT)/voila/render/notebooks/index.ipynb
+HUB        := http://$(HOST):$(PORT)/voila/render/index.ipynb
 
 .PHONY: app test install system-deps test-unit test-notebooks test-browser test-acceptance bench lint strip clean help
 
@@ -26,16 +26,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 app: install
-	@echo ""
-	@echo "  銷售目標演練工作簿 Sales Drill Workbook"
-	@echo "  Hub / 首頁: $(HUB)"
-	@echo "  English:    $(HUB)?lang=en"
-	@echo ""
-	$(VENV)/bin/voila --no-browser --Voila.ip=$(HOST) --port=$(PORT) \
-	  --Voila.root_dir="$(CURDIR)" --VoilaConfiguration.file_allowlist='.*\.(png|jpg|gif|svg|csv|xlsx|yaml)' \
-	  --VoilaConfiguration.file_denylist='.*\.(ipynb|py)' --VoilaConfiguration.file_denylist='exercises/keys/.*' \
-	  --MappingKernelManager.cull_idle_timeout=600 --MappingKernelManager.cull_interval=60 \
-	  "$(CURDIR)"
+	$(PY) -m simlib.ui.serve --host $(HOST) --port $(PORT)
 
 # Debian's chromium for the browser tests and Noto CJK so that Chinese renders (TOOLCHAIN.md).
 system-deps:
@@ -63,9 +54,7 @@ test-browser: install system-deps
 # The product's executable contract, when it sits beside the project (it does in CI, not for users).
 test-acceptance: install
 	@if [ -d "$(ACCEPTANCE)" ]; then \
-	  files="$(ACCEPTANCE)/test_contract_simulation.py"; \
-	  if [ -f simlib/incentives.py ] && [ -f simlib/targets.py ]; then files="$$files $(ACCEPTANCE)/test_contract_targets_pay.py"; fi; \
-	  $(PY) -m pytest -q -p no:cacheprovider --rootdir="$(CURDIR)" $$files; \
+	  $(PY) -m pytest -q -p no:cacheprovider --rootdir="$(CURDIR)" $(ACCEPTANCE)/test_*.py; \
 	else echo "($(ACCEPTANCE) not present: contract examples skipped)"; fi
 
 bench: install

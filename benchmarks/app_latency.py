@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from simlib.ui.serve import CHROMIUM, CHROMIUM_ARGS, voila_server
 
-NOTEBOOK = "notebooks/funnel_lab.ipynb"
+NOTEBOOK = "funnel_lab.ipynb"   # under notebooks/, the served folder
 APP = f"voila/render/{NOTEBOOK}"
 #: Voilà options that start Funnel Lab's kernel and run its notebook before it is asked for (up to where it
 #: reads ``?lang=`` through ``voila.utils.get_query_string``, which waits for the request). Only Funnel Lab:

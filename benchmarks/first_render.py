@@ -1,17 +1,17 @@
 """First render of every page of the workbook in a browser: page → seconds from navigation to drawn.
 
-Starts Voilà over the repository (tree mode, as ``make app`` and the browser tests do:
+Starts Voilà over the pages, ``notebooks/`` (tree mode, as ``make app`` and the browser tests do:
 :func:`simlib.ui.serve.voila_server`, here with ``--show_tracebacks=True`` so that a page that fails says
 why), finds the pages in the file tree (:func:`discover`, so new pages are measured without editing this
 file) and opens them one after another in Debian's chromium with Playwright:
 
 =========  ===============================================  ==========================================
-kind       notebooks                                        drawn when visible (:data:`READY`)
+kind       notebooks (under ``notebooks/``)                  drawn when visible (:data:`READY`)
 =========  ===============================================  ==========================================
-hub        ``notebooks/index.ipynb``                        the heading and a module's links
-app        ``notebooks/*.ipynb`` (but the hub)              the title
-case       ``notebooks/cases/*.ipynb``                      the title and the case choice
-lesson     ``notebooks/modules/*.ipynb``                    the title
+hub        ``index.ipynb``                                  the heading and a module's links
+app        ``*.ipynb`` (but the hub)                        the title
+case       ``cases/*.ipynb``                                the title and the case choice
+lesson     ``modules/*.ipynb``                              the title
 exercise   ``exercises/*.ipynb``                            the title, a form field and the check button
 =========  ===============================================  ==========================================
 
@@ -55,7 +55,7 @@ being drawn.
     .venv/bin/python benchmarks/first_render.py --only funnel_lab 'cases/*' exercise --lang en
     .venv/bin/python benchmarks/first_render.py --only hub app --preheat        # hub and apps from pools
 
-``--only`` takes substrings or globs of a page's path (``notebooks/cases/b2b_mbo.ipynb``) or name
+``--only`` takes substrings or globs of a page's path (``cases/b2b_mbo.ipynb``) or name
 (``b2b_mbo``), or a kind (``hub``, ``app``, ``case``, ``lesson``, ``exercise``). ``measure()`` returns the
 report as a dict (``{"results": [{"page", "kind", "lang", "run", "first_render_s", "error", ...}], ...}``).
 The table kept in the repository, ``benchmarks/FIRST_RENDER.md``, is a ``--markdown`` report of a run on
@@ -86,10 +86,10 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from simlib.ui.serve import CHROMIUM, CHROMIUM_ARGS, voila_server
+from simlib.ui.serve import CHROMIUM, CHROMIUM_ARGS, PAGES, voila_server
 
 KINDS = ("hub", "app", "case", "lesson", "exercise")
-HUB = "notebooks/index.ipynb"
+HUB = "index.ipynb"
 #: per kind, the selectors that must all be visible for the page to count as drawn (tests/browser/)
 READY = {
     "hub": (".sdw-hub h1", ".sdw-hub section.sdw-module a"),
@@ -187,15 +187,15 @@ class Page:
         return f"voila/render/{self.path}" + ("" if lang == DEFAULT_LANG else f"?lang={lang}")
 
 
-def discover(root: Path = ROOT) -> list[Page]:
+def discover(root: Path = PAGES) -> list[Page]:
     """Every page of the workbook, found in the file tree: hub, apps, cases, lessons, exercises."""
     def notebooks(folder: str) -> list[str]:
         return sorted(p.relative_to(root).as_posix() for p in (root / folder).glob("*.ipynb")
                       if ".ipynb_checkpoints" not in p.parts)
     pages = [Page(HUB, "hub")] if (root / HUB).is_file() else []
-    pages += [Page(p, "app") for p in notebooks("notebooks") if p != HUB]
-    pages += [Page(p, "case") for p in notebooks("notebooks/cases")]
-    pages += [Page(p, "lesson") for p in notebooks("notebooks/modules")]
+    pages += [Page(p, "app") for p in notebooks(".") if p != HUB]
+    pages += [Page(p, "case") for p in notebooks("cases")]
+    pages += [Page(p, "lesson") for p in notebooks("modules")]
     pages += [Page(p, "exercise") for p in notebooks("exercises")]
     return pages
 
@@ -471,7 +471,7 @@ def measure(pages: list[Page], langs: tuple[str, ...] = LANGS, repeat: int = 1,
         log_path = tmp / "voila.log"
         extra = VOILA_ARGS + (pool_args(preheat, pool_size, fill_delay) if preheat else [])
         started = time.monotonic()
-        url = stack.enter_context(voila_server(ROOT, timeout=90, extra_args=extra, log_path=log_path))
+        url = stack.enter_context(voila_server(PAGES, timeout=90, extra_args=extra, log_path=log_path))
         server = Server(url, log_path)
         if preheat:
             answered = time.monotonic() - started

@@ -821,14 +821,14 @@ def _data_kpis(lang: str, reps: int) -> pd.DataFrame:
 _SECTIONS = {"targets": "§1", "funnel": "§2", "pay": "§3", "appraisal": "§4", "team": "§5", "customers": "§6",
              "data": "§8"}
 _PAGES = {     # where a trainee practises each module (the hub lists the same, by module)
-    "targets": ("target_setting.ipynb", "../exercises/smart_target.ipynb", "../exercises/decomposition.ipynb",
-                "../exercises/okr_scoring.ipynb", "cases/department_a.ipynb", "cases/manufacturing_mbo.ipynb"),
-    "funnel": ("funnel_lab.ipynb", "../exercises/mid_quarter_review.ipynb", "cases/electronics_bottleneck.ipynb"),
+    "targets": ("target_setting.ipynb", "exercises/smart_target.ipynb", "exercises/decomposition.ipynb",
+                "exercises/okr_scoring.ipynb", "cases/department_a.ipynb", "cases/manufacturing_mbo.ipynb"),
+    "funnel": ("funnel_lab.ipynb", "exercises/mid_quarter_review.ipynb", "cases/electronics_bottleneck.ipynb"),
     "pay": ("pay_lab.ipynb", "cases/b2b_mbo.ipynb"),
-    "appraisal": ("../exercises/self_check.ipynb", "../exercises/pitch_scoring.ipynb",
-                  "../exercises/coin_feedback.ipynb", "../exercises/improvement_plan.ipynb", "cases/zhang_ming.ipynb"),
+    "appraisal": ("exercises/self_check.ipynb", "exercises/pitch_scoring.ipynb",
+                  "exercises/coin_feedback.ipynb", "exercises/improvement_plan.ipynb", "cases/zhang_ming.ipynb"),
     "team": ("team_lab.ipynb", "cases/mentoring.ipynb", "cases/it_turnaround.ipynb", "cases/east_west.ipynb"),
-    "customers": ("customer_lab.ipynb", "../exercises/screening_341.ipynb", "../exercises/abc_tiering.ipynb",
+    "customers": ("customer_lab.ipynb", "exercises/screening_341.ipynb", "exercises/abc_tiering.ipynb",
                   "cases/customer_success.ipynb"),
     "data": ("dashboards.ipynb", "funnel_lab.ipynb"),
 }

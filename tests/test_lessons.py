@@ -361,7 +361,7 @@ def test_practise_links_open_in_the_pages_language():
     page = LessonPage("funnel", lang="en")
     links = [(h, unescape(x)) for h, x in re.findall(r'href="([^"]+)"[^>]*>([^<]+)</a>', page.practise.value)]
     assert links[0] == ("../funnel_lab.ipynb?lang=en", "Funnel Lab")
-    assert links[1][0] == "../../exercises/mid_quarter_review.ipynb?lang=en"     # exercises/ beside notebooks/
+    assert links[1][0] == "../exercises/mid_quarter_review.ipynb?lang=en"     # notebooks/exercises/
     assert links[2][0] == "../cases/electronics_bottleneck.ipynb?lang=en"
     assert links[2][1] == "The electronics company's funnel bottleneck"
     page.set_language("zh-Hant")

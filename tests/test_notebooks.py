@@ -1,4 +1,4 @@
-"""Every notebook under notebooks/ and exercises/ runs top to bottom in a fresh kernel, as Voilà runs it, without an error.
+"""Every notebook under notebooks/ (the served pages, the drills in notebooks/exercises/) runs top to bottom in a fresh kernel, as Voilà runs it, without an error.
 
 Committed notebooks carry no outputs (they churn with widget ids); the apps' own behaviour is tested
 in tests/test_ui.py and, in a browser, in tests/browser/.
@@ -12,14 +12,13 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted(p for folder in ("notebooks", "exercises") for p in (ROOT / folder).rglob("*.ipynb")
-                   if ".ipynb_checkpoints" not in p.parts)
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 NB_ID = lambda p: p.relative_to(ROOT).as_posix()
 
 
 def test_there_are_notebooks():
     names = {p.name for p in NOTEBOOKS}
-    assert {"index.ipynb", "funnel_lab.ipynb"} <= names
+    assert {"index.ipynb", "funnel_lab.ipynb", "smart_target.ipynb"} <= names
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_ID)

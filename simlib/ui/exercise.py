@@ -1,7 +1,7 @@
 """An exercise page (練習): one drill of COURSE.md §9 with its material, an answer form, immediate feedback
 and the trainee's saved answers (:mod:`simlib.drills`, :mod:`simlib.answers`).
 
-In a notebook served by Voilà (one notebook per drill under ``exercises/``)::
+In a notebook served by Voilà (one notebook per drill under ``notebooks/exercises/``)::
 
     from simlib.ui.exercise import ExercisePage
     ExercisePage.from_query("okr_scoring").show()

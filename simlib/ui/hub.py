@@ -51,7 +51,7 @@ def _modules() -> dict[str, tuple[str, ...]]:
     from ..lessons import MODULES as LESSONS
     out = {k: (m.notebook, *m.pages) for k, m in LESSONS.items()}
     out = {k: out[k] for k in ("targets", "funnel", "pay", "appraisal", "team", "customers")} | {
-        "skills": ("../exercises/objection_handling.ipynb", "../exercises/group_work.ipynb"), "data": out["data"]}
+        "skills": ("exercises/objection_handling.ipynb", "exercises/group_work.ipynb"), "data": out["data"]}
     return out
 
 
@@ -91,7 +91,7 @@ def _page(path: str) -> Page:
         return Page("lesson", stem, path)
     if path.startswith("cases/"):
         return Page("case", stem, path)
-    if path.startswith("../exercises/"):
+    if path.startswith("exercises/"):
         return Page("exercise", stem, path)
     return Page("app", stem, path)
 

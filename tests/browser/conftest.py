@@ -1,7 +1,7 @@
 """Voilà over the repository and a headless chromium, shared by the browser tests.
 
 The server runs in tree mode as ``make app`` serves the workbook (:func:`simlib.ui.serve.voila_server`):
-each notebook is at ``/voila/render/notebooks/<name>.ipynb``. Every test in this folder is marked
+each notebook is at ``/voila/render/<name>.ipynb``. Every test in this folder is marked
 ``browser`` and skipped when chromium is missing. Screenshots go to the ``artifacts`` folder,
 tests/artifacts/ (not committed); ``clean(page)`` checks that a page shows nothing gone wrong, and
 ``message(page)`` waits for an app's message.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from simlib.ui.serve import CHROMIUM, CHROMIUM_ARGS, ROOT, voila_server
+from simlib.ui.serve import CHROMIUM, CHROMIUM_ARGS, PAGES, ROOT, voila_server
 
 ARTIFACTS = ROOT / "tests" / "artifacts"   # gitignored
 RENDER_TIMEOUT_MS = 180_000  # a cold kernel on a busy 2-core machine
@@ -81,13 +81,13 @@ def message():
 
 @pytest.fixture(scope="session")
 def voila_url(artifacts):
-    """Start Voilà over the repository root on a free port; yield its base URL; stop it at the end
+    """Start Voilà over the pages (``notebooks/``) on a free port; yield its base URL; stop it at the end
     (one server per pytest-xdist worker, each with its own log)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     log = artifacts / (f"voila-{worker}.log" if worker else "voila.log")
     with contextlib.ExitStack() as stack:
         try:
-            url = stack.enter_context(voila_server(ROOT, timeout=90, log_path=log))
+            url = stack.enter_context(voila_server(PAGES, timeout=90, log_path=log))
         except (RuntimeError, TimeoutError) as exc:
             pytest.fail(f"{exc}; see {log}")
         yield url

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-LAB = "voila/render/notebooks/funnel_lab.ipynb"
-HUB = "voila/render/notebooks/index.ipynb"
+LAB = "voila/render/funnel_lab.ipynb"
+HUB = "voila/render/index.ipynb"
 FUNNEL_DATA = """() => {
   const gd = document.querySelector('.sdw-fig-funnel.js-plotly-plot, .sdw-fig-funnel .js-plotly-plot');
   return gd && gd.data ? JSON.stringify(gd.data.map(t => Array.from(t.x))) : null;

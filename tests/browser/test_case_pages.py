@@ -14,7 +14,7 @@ from simlib.cases import case_titles
 
 from .conftest import FIGURE_DATA
 
-PAGE = "voila/render/notebooks/cases/{case}.ipynb"
+PAGE = "voila/render/cases/{case}.ipynb"
 CASES = [(case, lang) for case in sorted(case_titles()) for lang in ("zh-Hant", "en")]
 
 

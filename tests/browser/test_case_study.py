@@ -5,8 +5,8 @@ import json
 
 from .conftest import FIGURE_DATA
 
-CASE = "voila/render/notebooks/cases/electronics_bottleneck.ipynb"
-HUB = "voila/render/notebooks/index.ipynb"
+CASE = "voila/render/cases/electronics_bottleneck.ipynb"
+HUB = "voila/render/index.ipynb"
 
 
 def open_case(page, base: str, path: str = CASE, query: str = ""):

@@ -6,7 +6,7 @@ import time
 
 from .conftest import FIGURE_DATA
 
-LAB = "voila/render/notebooks/customer_lab.ipynb"
+LAB = "voila/render/customer_lab.ipynb"
 FIGURES = ("pareto", "renewal", "complaints")
 FULL_PAGE = {"width": 1400, "height": 3000}   # the whole app, for screenshots
 CELL = "table.sdw-summary-table tr[data-metric=\"{metric}\"] td[data-policy=\"{policy}\"]"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .conftest import FIGURE_DATA
 
-APP = "voila/render/notebooks/dashboards.ipynb"
+APP = "voila/render/dashboards.ipynb"
 DATA = Path(__file__).resolve().parents[1] / "data"
 SAMPLE = Path(__file__).resolve().parents[2] / "scenarios" / "crm" / "sample_deals.csv"
 

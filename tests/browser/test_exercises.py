@@ -1,4 +1,4 @@
-"""Exercise pages as a trainee meets them: each drill's Voilà page (``exercises/<drill>.ipynb``) in headless
+"""Exercise pages as a trainee meets them: each drill's Voilà page (``notebooks/exercises/<drill>.ipynb``) in headless
 chromium, in Traditional Chinese and in English — one field filled, "check my answer" pressed, the feedback
 list shown and the attempt saved (with its downloads), no error text, a screenshot kept
 (tests/artifacts/exercise_<drill>_<lang>.png).

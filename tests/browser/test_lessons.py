@@ -17,7 +17,7 @@ from simlib.ui.lesson import figure_name
 
 from .conftest import FIGURE_DATA
 
-PAGE = "voila/render/notebooks/modules/{key}.ipynb"
+PAGE = "voila/render/modules/{key}.ipynb"
 TABLE_TEXT = """block => {
   const el = document.querySelector(`table.sdw-lesson-table[data-block="${block}"]`);
   return el ? el.parentElement.innerText : null;

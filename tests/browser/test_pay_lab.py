@@ -7,8 +7,8 @@ import pytest
 
 from .conftest import FIGURE_DATA
 
-LAB = "voila/render/notebooks/pay_lab.ipynb"
-HUB = "voila/render/notebooks/index.ipynb"
+LAB = "voila/render/pay_lab.ipynb"
+HUB = "voila/render/index.ipynb"
 
 
 def open_lab(page, base: str, query: str = ""):

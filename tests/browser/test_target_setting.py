@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-APP = "voila/render/notebooks/target_setting.ipynb"
+APP = "voila/render/target_setting.ipynb"
 SPLIT_DATA = """() => {
   const gd = document.querySelector('.sdw-fig-split.js-plotly-plot, .sdw-fig-split .js-plotly-plot');
   return gd && gd._fullData && gd._fullData.length ? JSON.stringify(Array.from(gd._fullData[0].y)) : null;

@@ -5,8 +5,8 @@ import json
 
 from .conftest import FIGURE_DATA
 
-LAB = "voila/render/notebooks/team_lab.ipynb"
-HUB = "voila/render/notebooks/index.ipynb"
+LAB = "voila/render/team_lab.ipynb"
+HUB = "voila/render/index.ipynb"
 
 
 def open_lab(page, base: str, query: str = ""):
