@@ -25,9 +25,9 @@ No widgets here: this module only starts and stops processes.
 """
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
-import argparse
 import signal
 import socket
 import subprocess
