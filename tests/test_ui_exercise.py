@@ -431,7 +431,7 @@ def test_group_work_charts_the_trainees_pitch_minutes(store):
 # ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("drill", D.DRILLS)
 def test_notebook_is_one_stripped_cell(drill):
-    nb = json.loads((ROOT / "exercises" / f"{drill}.ipynb").read_text(encoding="utf-8"))
+    nb = json.loads((ROOT / "notebooks" / "exercises" / f"{drill}.ipynb").read_text(encoding="utf-8"))
     assert nb["nbformat"] == 4 and len(nb["cells"]) == 1
     cell = nb["cells"][0]
     assert cell["cell_type"] == "code" and cell["outputs"] == [] and cell["execution_count"] is None
@@ -441,7 +441,7 @@ def test_notebook_is_one_stripped_cell(drill):
 
 
 def test_notebook_cell_ids_are_unique():
-    ids = [json.loads(p.read_text(encoding="utf-8"))["cells"][0]["id"] for p in sorted((ROOT / "exercises").glob("*.ipynb"))]
+    ids = [json.loads(p.read_text(encoding="utf-8"))["cells"][0]["id"] for p in sorted((ROOT / "notebooks" / "exercises").glob("*.ipynb"))]
     assert len(ids) == len(D.DRILLS) == len(set(ids))
 
 
