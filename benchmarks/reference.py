@@ -1,11 +1,11 @@
 """A plain-Python event-heap model of the sales funnel: the speed limit for this model in Python.
 
-This module re-implements the semantics of :func:`simlib.engine.run` without SimPy, from the
+This module re-implements the semantics of :func:`simlib.core.engine.run` without SimPy, from the
 contract rather than from the engine's code, so that the two cross-check each other
 (``tests/test_reference.py``) and so that ``benchmarks/run.py`` can say how far the SimPy engine
 is from what plain Python can do.
 
-Semantics (time in weeks; the random world comes from :func:`simlib.engine.draw_world`):
+Semantics (time in weeks; the random world comes from :func:`simlib.core.engine.draw_world`):
 
 * Lead ``i`` arrives at ``arrivals[i]`` and is owned by one rep: ``i % reps`` (round robin), a
   pre-drawn rep (random), or, at the moment it arrives, the rep whose ready + in-progress work
@@ -52,7 +52,7 @@ __all__ = ["run", "run_shared"]
 
 
 def run(sc, world, caps=None) -> dict:
-    """Simulate scenario ``sc`` in ``world``; the same raw dict as :func:`simlib.engine.run`.
+    """Simulate scenario ``sc`` in ``world``; the same raw dict as :func:`simlib.core.engine.run`.
 
     ``caps`` may be given only if every rep has the same hours in every week (constant rates; a
     rep with zero hours works no deal); weekly-varying capacity is not modelled here.

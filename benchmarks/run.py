@@ -41,8 +41,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 import simlib
-from simlib import engine
-from simlib.results import SimResult
+from simlib.core import engine
+from simlib.core.results import SimResult
 
 
 def _load(name: str):

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Finished case runs are cached (simlib.ui.case_study.cache_dir); the tests keep theirs apart from a
 # user's, and every process they start (Voilà, notebook kernels) inherits this.
 os.environ.setdefault("SDW_CACHE", str(Path(tempfile.gettempdir()) / "sdw-test-cache"))
-# Exercise pages save a trainee's answers (simlib.answers): tests never write to the user's home.
+# Exercise pages save a trainee's answers (simlib.data.answers): tests never write to the user's home.
 os.environ.setdefault("SDW_ANSWERS", str(Path(tempfile.gettempdir()) / f"sdw-test-answers-{os.getpid()}.sqlite"))
 
 BASE = {

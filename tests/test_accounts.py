@@ -1,6 +1,6 @@
 """The account-base simulation (simlib/accounts.py; COURSE.md §6 "Customers", §5's customer-success
 case): validation with localised messages, reproducibility, common random numbers, analytic checks,
-the calibration of the two customer scenarios, and SLA accounting against simlib.customers."""
+the calibration of the two customer scenarios, and SLA accounting against simlib.formulas.customers."""
 from __future__ import annotations
 
 import math
@@ -12,17 +12,8 @@ import pandas as pd
 import pytest
 
 import simlib
-from simlib.accounts import (
-    SUMMARY_KEYS,
-    TIERS,
-    AccountsSpec,
-    check_calibration,
-    load_accounts,
-    localise,
-    replicate_accounts,
-    simulate_accounts,
-)
-from simlib.customers import (
+from simlib.base.rng import replication_seeds
+from simlib.formulas.customers import (
     COMPLAINT_SLA_HOURS,
     Lifecycle,
     abc_tiers,
@@ -32,7 +23,16 @@ from simlib.customers import (
     csat,
     nps,
 )
-from simlib.rng import replication_seeds
+from simlib.models.accounts import (
+    SUMMARY_KEYS,
+    TIERS,
+    AccountsSpec,
+    check_calibration,
+    load_accounts,
+    localise,
+    replicate_accounts,
+    simulate_accounts,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CS = ROOT / "scenarios" / "customers" / "customer_success.yaml"
@@ -395,7 +395,7 @@ def test_nps_csat_and_clv_use_the_customers_definitions():
 
 
 def test_sla_breaches_agree_with_check_complaints():
-    """Every simulated complaint, checked by :func:`simlib.customers.check_complaints` against the
+    """Every simulated complaint, checked by :func:`simlib.formulas.customers.check_complaints` against the
     SLAs (24 h / 4 h / 1 h), is breached exactly when the simulation says so; the per-row counts and
     the summary's breach rate add up, and so does complaint_summary per severity."""
     res = simulate_accounts(dict(SMALL, accounts={"n": 600}), seed=11, policy="after")

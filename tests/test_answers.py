@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 import simlib
-from simlib import drills as D
-from simlib.answers import AnswerStore, default_path
+from simlib.content import drills as D
+from simlib.data.answers import AnswerStore, default_path
 
 LANGS = ("zh-Hant", "zh-Hans", "en")
 OKR = {"scores": {"kr1": 0.93, "kr2": 0.86, "kr3": 1.3}, "objective": 1.03}

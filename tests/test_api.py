@@ -12,7 +12,7 @@ def test_public_names():
 
 
 def test_core_does_not_import_widgets():
-    code = ("import sys, simlib, simlib.funnel, simlib.results, simlib.engine, simlib.scenario;"
+    code = ("import sys, simlib, simlib.core.funnel, simlib.core.results, simlib.core.engine, simlib.core.scenario;"
             "bad = [m for m in ('ipywidgets', 'voila', 'IPython', 'plotly') if m in sys.modules];"
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

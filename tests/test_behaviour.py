@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 import simlib
-from simlib.behaviour import Behaviour, PayCurve, effort_factor
-from simlib.whatif import compare_plans, period_end_share, plan_cost, with_plan
+from simlib.analysis.whatif import compare_plans, period_end_share, plan_cost, with_plan
+from simlib.formulas.behaviour import Behaviour, PayCurve, effort_factor
 
 BASE = "scenarios/pay/behaviour_base.yaml"
 SEED = 3
@@ -261,7 +261,7 @@ def test_presets_switch_behaviour():
 
 
 def test_pay_curve_marginal_matches_a_finite_difference():
-    plan = simlib.incentives.CompPlan.from_yaml("scenarios/plans/s1_coefficient_table.yaml")
+    plan = simlib.formulas.incentives.CompPlan.from_yaml("scenarios/plans/s1_coefficient_table.yaml")
     curve = PayCurve(plan)
     q = 200_000
     for mean, sd in [(100_000, 40_000), (195_000, 20_000), (260_000, 50_000), (900_000, 30_000)]:

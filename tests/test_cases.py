@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 import simlib
-from simlib import cases
-from simlib.scenario import ScenarioError
+from simlib.analysis import cases
+from simlib.base.schema import ScenarioError
 
 from .conftest import BASE
 
@@ -152,10 +152,11 @@ def test_cycles_and_missing_scenario_files():
 
 
 def test_command_line_prints_each_cases_table(capsys):
-    """``python -m simlib.cases <id>``: what a course author runs to check a new case file."""
-    assert cases.main(["electronics_bottleneck", "--n", "3", "--lang", "zh-Hant"]) in (0, 1)
+    """``python -m simlib cases <id>``: what a course author runs to check a new case file."""
+    from simlib.cli import cases_main, main
+    assert main(["cases", "electronics_bottleneck", "--n", "3", "--lang", "zh-Hant"]) in (0, 1)
     out = capsys.readouterr().out
     assert "電子公司的漏斗瓶頸" in out and "| 總銷售變化 | +30.0 % |" in out
-    assert cases.main(["nowhere.yaml"]) == 1
+    assert cases_main(["nowhere.yaml"]) == 1
     assert "nowhere.yaml" in capsys.readouterr().out
     assert cases.load_case("mentoring").id == "mentoring"

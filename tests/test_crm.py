@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import simlib
-from simlib import crm
-from simlib.crm import (
+from simlib.data import crm
+from simlib.data.crm import (
     LOSS_REASONS,
     MAX_ISSUES,
     calibrate,

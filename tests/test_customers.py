@@ -11,7 +11,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import simlib
-from simlib.customers import (
+from simlib.base.i18n import t
+from simlib.formulas.customers import (
     COMPLAINT_SLA_HOURS,
     COMPLAINT_STEPS,
     Lifecycle,
@@ -30,7 +31,6 @@ from simlib.customers import (
     screen_prospects,
     synthetic_accounts,
 )
-from simlib.i18n import t
 
 LANGS = ("zh-Hant", "zh-Hans", "en")
 
@@ -475,7 +475,7 @@ def test_localise_maps_lifecycle_values():
 
 
 def test_every_catalog_text_of_this_module_exists_in_three_languages():
-    from simlib.i18n import catalog
+    from simlib.base.i18n import catalog
     keys = {k for k in catalog("en") if k.startswith(("customers.", "error.customers_"))}
     assert len(keys) > 60
     for lang in LANGS:

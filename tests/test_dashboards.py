@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import simlib
-from simlib import dashboards as D
-from simlib import viz_dashboards as V
-from simlib.crm import deals_from_result, read_deals, snapshot, stage_names, to_csv
-from simlib.i18n import catalog
+from simlib.base.i18n import catalog
+from simlib.data import dashboards as D
+from simlib.data.crm import deals_from_result, read_deals, snapshot, stage_names, to_csv
+from simlib.viz import dashboards as V
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("zh-Hant", "zh-Hans", "en")
@@ -174,7 +174,7 @@ def test_every_text_key_the_modules_use_exists():
     import re
     pattern = re.compile(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
     used = set()
-    for name in ("crm.py", "dashboards.py", "viz_dashboards.py"):
+    for name in ("data/crm.py", "data/dashboards.py", "viz/dashboards.py"):
         used |= set(pattern.findall((ROOT / "simlib" / name).read_text(encoding="utf-8")))
     used |= {f"dashboards.status.{s}" for s in D.STATUSES} | {f"dashboards.period.{p}" for p in D.PERIODS}
     used |= {f"dashboards.item.{i}" for i in D.ACTIVITY_ITEMS} | {f"crm.outcome.{o}" for o in ("won", "lost", "open")}

@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 
 import simlib
-from simlib import drills as D
-from simlib.appraisal import self_check
-from simlib.customers import abc_tiers
-from simlib.funnel import required_leads
-from simlib.targets import okr_score
+from simlib.content import drills as D
+from simlib.core.funnel import required_leads
+from simlib.formulas.appraisal import self_check
+from simlib.formulas.customers import abc_tiers
+from simlib.formulas.targets import okr_score
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("zh-Hant", "zh-Hans", "en")
@@ -357,8 +357,8 @@ def test_review_other_futures_keep_the_past_and_are_unbiased():
     """Another future keeps every week before the review as it was; over many pasts the seeded future
     sits anywhere among the others (its rank is not skewed), and the fixes' gain is measured on the
     same futures (common random numbers)."""
-    from simlib import engine
-    from simlib.results import SimResult
+    from simlib.core import engine
+    from simlib.core.results import SimResult
     key = D.load_key("mid_quarter_review")
     sc, seed, q0, base = D._world(key)
     start = q0 + 6

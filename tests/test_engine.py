@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import simlib
-from simlib import engine
-from simlib.results import SimResult
+from simlib.core import engine
+from simlib.core.results import SimResult
 
 
 def deals_digest(res) -> str:

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import simlib
-from simlib.incentives import CompPlan, rank_prizes, team_award
+from simlib.formulas.incentives import CompPlan, rank_prizes, team_award
 
 from .conftest import ROOT
 

@@ -12,15 +12,15 @@ import plotly.graph_objects as go
 import pytest
 
 import simlib
-from simlib import i18n
-from simlib.appraisal import appraisal_score, self_check
-from simlib.customers import abc_tiers, check_complaints, clv, csat, nps, synthetic_accounts
-from simlib.incentives import CompPlan, pay_table
-from simlib.lessons import MODULES, QUOTA, ROOT, Block, Module, page_title, survey, table_html
-from simlib.scenario import ScenarioError
-from simlib.targets import allocation_table, okr_score
+from simlib.base import i18n
+from simlib.base.schema import ScenarioError
+from simlib.content.lessons import MODULES, QUOTA, ROOT, Block, Module, page_title, survey, table_html
+from simlib.formulas.appraisal import appraisal_score, self_check
+from simlib.formulas.customers import abc_tiers, check_complaints, clv, csat, nps, synthetic_accounts
+from simlib.formulas.incentives import CompPlan, pay_table
+from simlib.formulas.targets import allocation_table, okr_score
 from simlib.ui.lesson import LessonPage, figure_name
-from simlib.viz import funnel_figure
+from simlib.viz.funnel import funnel_figure
 
 LANGS = i18n.LANGUAGES
 BLOCKS = [(m.key, b.key) for m in MODULES.values() for b in m.blocks]
@@ -163,7 +163,7 @@ def test_bottleneck_reproduces_the_electronics_case():
 
 def test_allocation_figure_is_allocation_table():
     fig = block("targets", "allocation").render("en", tenure=3)
-    from simlib.lessons import TEAM_MONTH_TARGET, _team
+    from simlib.content.lessons import TEAM_MONTH_TARGET, _team
     ref = allocation_table(TEAM_MONTH_TARGET, _team("en", 3), methods=("equal", "history", "capability"), unit=1_000)
     assert [list(tr.y) for tr in fig.data] == [ref[m].tolist() for m in ("equal", "history", "capability")]
     assert all(sum(tr.y) == TEAM_MONTH_TARGET for tr in fig.data)           # no black hole
@@ -271,14 +271,14 @@ def test_complaints_are_checked_by_the_library():
     assert on_time["Status"].tolist() == ["On time", "On time", "Late", "On time", "Overdue"]
     assert late["Status"].iloc[0] == "Late"
     assert late.attrs["note"].startswith("3 of 5")
-    from simlib.lessons import CHECKED_AT, COMPLAINTS
+    from simlib.content.lessons import CHECKED_AT, COMPLAINTS
     log = pd.DataFrame([{"received": r, "severity": s, "responded": x} for r, s, x, _ in COMPLAINTS])
     log.loc[0, "responded"] = "2025-05-07 15:00"
     assert check_complaints(log, now=CHECKED_AT).status.tolist()[0] == "late"
 
 
 def test_team_blocks_are_the_librarys():
-    from simlib.team import mean_ramp
+    from simlib.core.people import mean_ramp
     fig = block("team", "ramp").render("en", speed=2.0)
     assert fig.data[3].y[0] == round(mean_ramp(3, speed=2.0), 4) and fig.data[2].y[0] == round(mean_ramp(3), 4)
     df = block("team", "mentoring").render("en", attrition=30)

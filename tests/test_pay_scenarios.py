@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 import simlib
-from simlib.incentives import CompPlan
-from simlib.whatif import compare_plans, with_plan
+from simlib.analysis.whatif import compare_plans, with_plan
+from simlib.formulas.incentives import CompPlan
 
 ROOT = Path(__file__).resolve().parents[1]
 PAY = sorted((ROOT / "scenarios" / "pay").glob("*.yaml"))

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import simlib
-from simlib.funnel import reverse_funnel
-from simlib.scenario import Scenario
+from simlib.core.funnel import reverse_funnel
+from simlib.core.scenario import Scenario
 
 STAGE = st.fixed_dictionaries({
     "conversion": st.floats(0, 1),

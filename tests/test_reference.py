@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 import simlib
-from simlib import engine
-from simlib.results import SimResult
+from simlib.core import engine
+from simlib.core.results import SimResult
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("simlib_benchmark_reference", ROOT / "benchmarks" / "reference.py")

@@ -5,7 +5,7 @@ import pydantic
 import pytest
 
 import simlib
-from simlib.scenario import MAX_LEADS, load_scenario
+from simlib.core.scenario import MAX_LEADS, load_scenario
 
 from .conftest import ROOT
 
@@ -17,8 +17,8 @@ def errors_of(data) -> simlib.ScenarioError:
 
 
 def test_every_shipped_scenario_loads():
-    # plans/ holds pay plans, customers/ account-base specs (simlib.accounts) and cases/ case studies
-    # (simlib.cases, loaded in test_cases.py): other kinds of file
+    # plans/ holds pay plans, customers/ account-base specs (simlib.models.accounts) and cases/ case studies
+    # (simlib.analysis.cases, loaded in test_cases.py): other kinds of file
     files = sorted(f for f in (ROOT / "scenarios").rglob("*.yaml") if not {"plans", "customers", "cases"} & set(f.parts))
     assert files
     for f in files:

@@ -1,4 +1,4 @@
-"""Team dynamics (simlib/team.py; COURSE.md §5 "Team", §4 "PIP"): ramp, seats, attrition, hiring,
+"""Team dynamics (simlib/core/people.py and simlib/models/team.py; COURSE.md §5 "Team", §4 "PIP"): ramp, seats, attrition, hiring,
 mentoring, training, PIPs and roles, each shown in seeded worlds.
 
 Statistical tests state their tolerance next to the number: most compare two decisions on the
@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 import simlib
-from simlib import engine, team
-from simlib.appraisal import PipPlan, PipRules, evaluate_pip
+from simlib.core import engine, people
+from simlib.formulas.appraisal import PipPlan, PipRules, evaluate_pip
 
 from .conftest import BASE
 
@@ -86,10 +86,10 @@ def _paired_attainment(new_reps, seeds, mentors=0):
 def test_ramp_defaults_follow_the_documented_curve():
     """ramp(e) = 1 − (1 − 0.23)·exp(−e / 2 months): 23 % at hire, 96 % after 6 months; its mean over
     the first 3 months is 0.60, and 0.85 when mentoring speeds the ramp 3.4-fold (S0)."""
-    assert team.ramp_curve(0) == pytest.approx(0.23)
-    assert team.ramp_curve(6) == pytest.approx(1 - 0.77 * math.exp(-3))
-    assert team.mean_ramp() == pytest.approx(0.60, abs=0.005)
-    assert team.mean_ramp(speed=team.Mentoring().ramp_speed) == pytest.approx(0.85, abs=0.005)
+    assert people.ramp_curve(0) == pytest.approx(0.23)
+    assert people.ramp_curve(6) == pytest.approx(1 - 0.77 * math.exp(-3))
+    assert people.mean_ramp() == pytest.approx(0.60, abs=0.005)
+    assert people.mean_ramp(speed=people.Mentoring().ramp_speed) == pytest.approx(0.85, abs=0.005)
 
 
 def test_ramp_calibration_s0_60_and_85_percent():
@@ -145,7 +145,7 @@ def test_a_leaver_leaves_the_seat_vacant_then_a_new_hire_takes_it():
     hire = ev[(ev.event == "hire") & (ev.seat == quit.seat)].iloc[0]
     assert hire.week >= quit.week + 5 and hire.person == f"{quit.seat}.2"
     assert seat.loc[hire.week, "occupant"] == hire.person and seat.loc[hire.week, "tenure_months"] == 0
-    assert seat.loc[hire.week, "ramp"] == pytest.approx(team.ramp_curve(0.5 * 12 / 52))
+    assert seat.loc[hire.week, "ramp"] == pytest.approx(people.ramp_curve(0.5 * 12 / 52))
     # at most 2 hires a quarter, and vacant seat-weeks work no hours and sell nothing
     hires = ev[ev.event == "hire"]
     assert hires.groupby((hires.week - 1) // 13).size().max() <= 2
@@ -335,13 +335,13 @@ def test_roles_change_stage_odds_and_the_weeks_split():
 
 
 def test_role_labels_in_three_languages():
-    for role in team.ROLES:
-        names = {lang: team.label("role", role, lang) for lang in ("zh-Hant", "zh-Hans", "en")}
+    for role in people.ROLES:
+        names = {lang: people.label("role", role, lang) for lang in ("zh-Hant", "zh-Hans", "en")}
         assert len(set(names.values())) >= 2 and all(not v.startswith("team.") for v in names.values())
-    for state in team.STATES:
-        assert team.label("state", state, "zh-Hant") != f"team.state.{state}"
-    for event in team.EVENTS:
-        assert team.label("event", event, "en") != f"team.event.{event}"
+    for state in people.STATES:
+        assert people.label("state", state, "zh-Hant") != f"team.state.{state}"
+    for event in people.EVENTS:
+        assert people.label("event", event, "en") != f"team.event.{event}"
 
 
 # -- composition, random numbers, reproducibility ------------------------------------------------------
@@ -387,9 +387,9 @@ def test_same_seed_same_people_table():
     pd.testing.assert_frame_equal(a.people, b.people)
     pd.testing.assert_frame_equal(a.events, b.events)
     assert not a.people.equals(c.people)
-    assert list(a.people.columns) == list(team.PEOPLE_COLUMNS)
-    assert list(a.events.columns) == list(team.EVENT_COLUMNS)
-    assert set(a.people.state) <= set(team.STATES) and set(a.events.event) <= set(team.EVENTS)
+    assert list(a.people.columns) == list(people.PEOPLE_COLUMNS)
+    assert list(a.events.columns) == list(people.EVENT_COLUMNS)
+    assert set(a.people.state) <= set(people.STATES) and set(a.events.event) <= set(people.EVENTS)
 
 
 # -- validation -----------------------------------------------------------------------------------------

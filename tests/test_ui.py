@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import simlib
-from simlib.i18n import t
-from simlib.scenario import MAX_REPS
+from simlib.base.i18n import t
+from simlib.core.scenario import MAX_REPS
 from simlib.ui import controls as C
 from simlib.ui import funnel_lab as fl
 from simlib.ui.funnel_lab import FunnelLab, bottleneck_sentence
@@ -121,7 +121,7 @@ def test_slider_ranges_come_from_the_schema(lab):
     assert lab.controls["team.hours_per_week"].min > 0        # Field(gt=0)
     assert lab.controls["team.reps"].max <= MAX_REPS
     assert lab.controls["horizon_weeks"].min >= 1
-    assert C.schema_bounds(simlib.scenario.Stage, "work_hours") == (0.0, 200.0)
+    assert C.schema_bounds(simlib.core.scenario.Stage, "work_hours") == (0.0, 200.0)
 
 
 def test_a_range_widens_to_hold_the_scenario_value():
@@ -308,7 +308,7 @@ def test_hub_reaches_every_page_of_the_workbook(monkeypatch):
     import re
     from pathlib import Path
 
-    from simlib.drills import DRILLS
+    from simlib.content.drills import DRILLS
     monkeypatch.delenv("SCRIPT_NAME", raising=False)
     root = Path(__file__).resolve().parents[1]
     html = Hub(lang="en").page.value
@@ -326,7 +326,7 @@ def test_hub_reaches_every_page_of_the_workbook(monkeypatch):
 def test_viz_needs_no_widgets():
     import subprocess
     import sys
-    code = ("import sys, simlib.viz; bad = [m for m in ('ipywidgets', 'anywidget', 'voila') if m in sys.modules];"
+    code = ("import sys, simlib.viz.funnel; bad = [m for m in ('ipywidgets', 'anywidget', 'voila') if m in sys.modules];"
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

@@ -8,7 +8,7 @@ from html import unescape
 import pandas as pd
 import pytest
 
-from simlib import cases
+from simlib.analysis import cases
 from simlib.ui.case_study import CaseStudy, case_library
 from simlib.ui.hub import Hub
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 import simlib
-from simlib.accounts import SUMMARY_KEYS, load_accounts, replicate_accounts
-from simlib.i18n import t
-from simlib.schema import read_source
+from simlib.base.i18n import t
+from simlib.base.schema import read_source
+from simlib.models.accounts import SUMMARY_KEYS, load_accounts, replicate_accounts
 from simlib.ui import customer_lab as cl
 from simlib.ui.customer_lab import CustomerLab, planned_visits
 

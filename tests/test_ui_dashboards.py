@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 import simlib
-from simlib import dashboards as D
-from simlib.crm import read_deals
+from simlib.data import dashboards as D
+from simlib.data.crm import read_deals
 from simlib.ui.dashboards import SAMPLE_CSV, DashboardsApp
 from simlib.ui.hub import Hub
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from simlib import drills as D
-from simlib.answers import AnswerStore
-from simlib.i18n import t
+from simlib.base.i18n import t
+from simlib.content import drills as D
+from simlib.data.answers import AnswerStore
 from simlib.ui import exercise_forms as F
 from simlib.ui.exercise import DEFAULT_TRAINEE, PITCH_FIGURE, REVIEW_FIGURES, ExercisePage
 

@@ -11,12 +11,12 @@ import pytest
 import yaml
 
 import simlib
-from simlib.i18n import t
-from simlib.incentives import CompPlan
+from simlib.analysis.whatif import compare_plans
+from simlib.base.i18n import t
+from simlib.formulas.incentives import CompPlan
 from simlib.ui import pay_lab as pl
 from simlib.ui.hub import Hub
 from simlib.ui.pay_lab import PayLab, plan_library
-from simlib.whatif import compare_plans
 
 BASE = pl.DEFAULT_SCENARIO
 PLANS = plan_library()

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 import simlib
-from simlib import smart, targets
-from simlib.i18n import t
+from simlib import targets
+from simlib.analysis import achievability as smart
+from simlib.base.i18n import t
 from simlib.ui import target_setting as ts
 from simlib.ui.hub import Hub
 from simlib.ui.target_setting import ADJUST_PRESETS, DIMENSIONS, TargetSetting
@@ -351,7 +352,7 @@ def test_hub_lists_target_setting(monkeypatch):
 def test_viz_targets_needs_no_widgets():
     import subprocess
     import sys
-    code = ("import sys, simlib.viz_targets; bad = [m for m in ('ipywidgets', 'anywidget', 'voila') "
+    code = ("import sys, simlib.viz.targets; bad = [m for m in ('ipywidgets', 'anywidget', 'voila') "
             "if m in sys.modules]; print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

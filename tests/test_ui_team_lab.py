@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 import simlib
+from simlib.analysis.whatif import compare_teams
 from simlib.ui.hub import Hub
 from simlib.ui.team_lab import DEFAULT_SCENARIO, TeamLab
-from simlib.whatif import compare_teams
 
 
 def text_of(widget) -> str:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import simlib
-from simlib.results import describe
+from simlib.core.replication import describe
 
 
 def test_mean_wins_match_expected_when_hours_are_ample(base):

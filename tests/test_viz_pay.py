@@ -5,9 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simlib.i18n import t
-from simlib.incentives import CompPlan
-from simlib.viz_pay import (
+from simlib.analysis.whatif import compare_plans
+from simlib.base.i18n import t
+from simlib.formulas.incentives import CompPlan
+from simlib.viz.pay import (
     PLAN_COLORS,
     attainment_figure,
     closes_figure,
@@ -17,7 +18,6 @@ from simlib.viz_pay import (
     pay_curve_figure,
     thresholds,
 )
-from simlib.whatif import compare_plans
 
 BASE = "scenarios/pay/behaviour_base.yaml"
 LINEAR = CompPlan.from_yaml("scenarios/plans/linear.yaml")
@@ -153,7 +153,7 @@ def test_figures_of_empty_tables_draw_without_error():
 def test_viz_pay_needs_no_widgets():
     import subprocess
     import sys
-    code = ("import sys, simlib.viz_pay; bad = [m for m in ('ipywidgets', 'anywidget', 'voila') if m in sys.modules];"
+    code = ("import sys, simlib.viz.pay; bad = [m for m in ('ipywidgets', 'anywidget', 'voila') if m in sys.modules];"
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

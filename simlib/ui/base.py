@@ -33,7 +33,6 @@ import html
 import inspect
 import io
 import logging
-import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar
@@ -42,11 +41,11 @@ from urllib.parse import parse_qs
 import ipywidgets as W
 import pandas as pd
 
-from ..i18n import normalize_lang, t
-from ..scenario import ScenarioError
-from ..viz import HEIGHT
-from .figures import FigureView
-from .lang import LanguageSwitch, lang_from_query, query_string
+from simlib.base.i18n import normalize_lang, t
+from simlib.base.schema import ScenarioError
+from simlib.ui.figures import FigureView
+from simlib.ui.lang import LanguageSwitch, lang_from_query, query_string
+from simlib.viz.layout import HEIGHT
 
 __all__ = [
     "CSS",
@@ -58,9 +57,6 @@ __all__ = [
     "csv_link",
     "data_link",
     "esc",
-    "fmt_count",
-    "fmt_money",
-    "fmt_pct",
     "guarded",
     "row",
     "xlsx_bytes",
@@ -95,22 +91,6 @@ BOM = "\ufeff"  # so spreadsheet programs read UTF-8 CSV as such
 def esc(text: Any) -> str:
     """``text`` (any value, as ``str``) escaped for HTML."""
     return html.escape(str(text))
-
-
-# -- number formats -------------------------------------------------------------------------------------
-def fmt_count(v: float | None, digits: int = 0) -> str:
-    """``1,234`` (``—`` for None, NaN or ∞)."""
-    return "—" if v is None or not math.isfinite(v) else f"{v:,.{digits}f}"
-
-
-def fmt_pct(v: float | None, digits: int = 0) -> str:
-    """``12%`` (``—`` for None, NaN or ∞)."""
-    return "—" if v is None or not math.isfinite(v) else f"{v:.{digits}%}"
-
-
-def fmt_money(v: float | None, lang: str) -> str:
-    """An amount in yuan in the page's language (``¥1,234`` / ``1,234 元``)."""
-    return "—" if v is None or not math.isfinite(v) else t("ui.unit.yuan", lang, value=f"{v:,.0f}")
 
 
 # -- layout ----------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ In a notebook served by Voilà (one notebook per case under ``notebooks/cases/``
     CaseStudy.from_query("electronics_bottleneck").show()
 
 Without a browser the same object is driven through its widgets; every number comes from
-:func:`simlib.cases.run_case`::
+:func:`simlib.analysis.cases.run_case`::
 
     >>> app = CaseStudy("electronics_bottleneck", lang="en", replications=3)
     >>> app.run.checks("en").check.tolist()[:2]
@@ -32,11 +32,12 @@ import ipywidgets as W
 import pandas as pd
 import yaml
 
-from .. import viz_cases as V
-from ..cases import CaseRun, CaseSpec, case_files, label, load_case, run_case
-from ..i18n import t
-from .base import SectionedApp, card, esc, guarded, row
-from .figures import DEFAULT_RENDERER, Renderer, make_view
+from simlib.analysis.cases import CaseRun, CaseSpec, case_files, fmt_value, label, load_case, run_case
+from simlib.base.i18n import t
+from simlib.base.paths import package_dir
+from simlib.ui.base import SectionedApp, card, esc, guarded, row
+from simlib.ui.figures import DEFAULT_RENDERER, Renderer, make_view
+from simlib.viz import cases as V
 
 __all__ = ["CaseStudy", "cache_dir", "cached_run", "case_library"]
 
@@ -66,7 +67,7 @@ def _source_digest() -> str:
     global _DIGEST
     if _DIGEST is None:
         h = hashlib.sha256()
-        root = Path(__file__).resolve().parents[1]
+        root = package_dir()
         for p in sorted(root.rglob("*.py")):
             h.update(p.read_bytes())
         _DIGEST = h.hexdigest()[:16]
@@ -86,7 +87,7 @@ def cache_dir() -> Path | None:
 
 
 def cached_run(case: CaseSpec, n: int, seed: int, progress=None) -> CaseRun:
-    """:func:`simlib.cases.run_case`, kept on disk by the case's content, ``n``, ``seed`` and the model's
+    """:func:`simlib.analysis.cases.run_case`, kept on disk by the case's content, ``n``, ``seed`` and the model's
     sources (a run is deterministic, so a cached one is the same run)."""
     folder = cache_dir()
     if folder is None:
@@ -133,7 +134,7 @@ class CaseStudy(SectionedApp):
     """The page of one case (see the module's docstring).
 
     Attributes:
-        case: the :class:`~simlib.cases.CaseSpec` shown. run: the last :class:`~simlib.cases.CaseRun`.
+        case: the :class:`~simlib.analysis.cases.CaseSpec` shown. run: the last :class:`~simlib.analysis.cases.CaseRun`.
         choice: the case dropdown. replications, seed: the run's inputs. last_run_seconds: its duration.
     """
 
@@ -297,7 +298,7 @@ class CaseStudy(SectionedApp):
                        for k in ("check", "target", "mean", "low", "high", "tolerance", "within"))
         body = []
         for r in c.itertuples():
-            fmt = functools.partial(V.fmt_value, r.metric, relative=r.relative)
+            fmt = functools.partial(fmt_value, r.metric, relative=r.relative)
             ok = "✓" if r.within else "✗"
             body.append(f'<tr data-metric="{esc(r.metric)}"><td title="{esc(r.source)}">{esc(r.check)}</td>'
                         f'<td class="sdw-target">{fmt(r.target)}</td><td class="sdw-mean">{fmt(r.mean)}</td>'

@@ -4,7 +4,7 @@ A slider's hard limits come from the scenario schema's validation bounds (``Fiel
 a declaration may narrow them to a range that suits a classroom app, and the range always widens
 to hold the scenario's own value. Labels are catalog keys, so a new app is mostly declarations::
 
-    >>> from simlib.scenario import Stage
+    >>> from simlib.core.scenario import Stage
     >>> schema_bounds(Stage, "conversion")
     (0.0, 1.0)
     >>> c = Control("ui.control.conversion", "funnel.stages[{i}].conversion", "float", 0, 1, 0.01,
@@ -22,8 +22,8 @@ import annotated_types as at
 import ipywidgets as W
 from pydantic import BaseModel
 
-from ..i18n import t
-from ..scenario import Leads, Scenario, Stage, Team
+from simlib.base.i18n import t
+from simlib.core.scenario import Leads, Scenario, Stage, Team
 
 __all__ = [
     "HORIZON",

@@ -9,8 +9,8 @@ In a notebook served by Voilà::
     CustomerLab.from_query().show()
 
 Without a browser the same object is driven through its widgets; every number comes from
-:func:`simlib.accounts.simulate_accounts` on the seeds of :func:`simlib.rng.replication_seeds`, as
-:func:`simlib.accounts.replicate_accounts` runs them::
+:func:`simlib.models.accounts.simulate_accounts` on the seeds of :func:`simlib.base.rng.replication_seeds`, as
+:func:`simlib.models.accounts.replicate_accounts` runs them::
 
     >>> lab = CustomerLab(lang="en", replications=1)
     >>> lab.visit_plan.value = "focus"                        # S3: 80 % of the hours on A
@@ -36,22 +36,31 @@ import ipywidgets as W
 import numpy as np
 import pandas as pd
 
-from .. import viz_customers as VC
-from ..accounts import SUMMARY_KEYS, TIERS, AccountsResult, AccountsSpec, load_accounts, simulate_accounts
-from ..accounts import localise as localise_accounts
-from ..customers import abc_tiers
-from ..customers import localise as localise_customers
-from ..i18n import catalog, t
-from ..rng import replication_seeds
-from ..schema import Issue, ScenarioError, read_source
-from ..targets import split
-from .base import SectionedApp, card, csv_link, esc, fmt_count, fmt_money, fmt_pct, guarded, row
-from .figures import DEFAULT_RENDERER, Renderer, make_view
+from simlib.base.fmt import money, number, percent
+from simlib.base.i18n import catalog, t
+from simlib.base.paths import content_root
+from simlib.base.rng import replication_seeds
+from simlib.base.schema import Issue, ScenarioError, read_source
+from simlib.formulas.customers import abc_tiers
+from simlib.formulas.customers import localise as localise_customers
+from simlib.formulas.targets import split
+from simlib.models.accounts import (
+    SUMMARY_KEYS,
+    TIERS,
+    AccountsResult,
+    AccountsSpec,
+    load_accounts,
+    simulate_accounts,
+)
+from simlib.models.accounts import localise as localise_accounts
+from simlib.ui.base import SectionedApp, card, csv_link, esc, guarded, row
+from simlib.ui.figures import DEFAULT_RENDERER, Renderer, make_view
+from simlib.viz import customers as VC
 
 __all__ = ["ACCOUNT_COLUMNS", "MONTHS", "SCENARIO_DIR", "CustomerLab", "PolicyRun", "planned_visits",
            "scenario_library", "simulate_policy"]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = content_root()
 SCENARIO_DIR = ROOT / "scenarios" / "customers"
 MONTHS = 12
 LABELS = ("base", "yours")
@@ -93,11 +102,11 @@ class PolicyRun:
     """One policy over the replications.
 
     Attributes:
-        runs: one row per replication, ``replication, seed`` and :data:`~simlib.accounts.SUMMARY_KEYS`
-            (exactly :func:`~simlib.accounts.replicate_accounts`' rows).
-        by_tier: :meth:`~simlib.accounts.AccountsResult.by_tier` of every replication (``replication`` first).
+        runs: one row per replication, ``replication, seed`` and :data:`~simlib.models.accounts.SUMMARY_KEYS`
+            (exactly :func:`~simlib.models.accounts.replicate_accounts`' rows).
+        by_tier: :meth:`~simlib.models.accounts.AccountsResult.by_tier` of every replication (``replication`` first).
         sla: complaints answered within their SLA per severity, over all replications
-            (:func:`simlib.viz_customers.sla_by_severity` of :meth:`~simlib.accounts.AccountsResult.complaint_check`).
+            (:func:`simlib.viz.customers.sla_by_severity` of :meth:`~simlib.models.accounts.AccountsResult.complaint_check`).
         first: the first replication's result (its tables go to the downloads and the Pareto chart).
     """
     runs: pd.DataFrame
@@ -471,18 +480,18 @@ class CustomerLab(SectionedApp):
         head = "".join(f"<th>{esc(t(f'customer_lab.plan.{c}', lang))}</th>"
                        for c in ("tier", "accounts", "norm", "planned", "coverage", "by"))
         body = "".join(
-            f'<tr data-tier="{r.tier}"><th>{r.tier}</th><td>{fmt_count(r.accounts)}</td><td>{r.norm:g}</td>'
-            f'<td class="sdw-planned">{fmt_count(r.planned, 2)}</td><td>{fmt_pct(r.coverage)}</td>'
+            f'<tr data-tier="{r.tier}"><th>{r.tier}</th><td>{number(r.accounts, digits=0)}</td><td>{r.norm:g}</td>'
+            f'<td class="sdw-planned">{number(r.planned, digits=2, fixed=True)}</td><td>{percent(r.coverage, digits=0)}</td>'
             f'<td class="sdw-text">{esc(t("customer_lab.plan.manager" if r.managed else "customer_lab.plan.team", lang))}'
             f'</td></tr>' for r in df.itertuples())
         per = sp.team.hours_per_visit
         if df.attrs["need"] > 0:
-            cap = t("customer_lab.policy.capacity", lang, hours=fmt_count(sp.team.hours_per_month),
-                    visits=fmt_count(df.attrs["visits"]), per=f"{per:g}", need=fmt_count(df.attrs["need"]),
-                    cover=fmt_pct(sp.team.hours_per_month / df.attrs["need"]))
+            cap = t("customer_lab.policy.capacity", lang, hours=number(sp.team.hours_per_month, digits=0),
+                    visits=number(df.attrs["visits"], digits=0), per=f"{per:g}", need=number(df.attrs["need"], digits=0),
+                    cover=percent(sp.team.hours_per_month / df.attrs["need"], digits=0))
         else:
-            cap = t("customer_lab.policy.capacity_none", lang, hours=fmt_count(sp.team.hours_per_month),
-                    visits=fmt_count(df.attrs["visits"]), per=f"{per:g}")
+            cap = t("customer_lab.policy.capacity_none", lang, hours=number(sp.team.hours_per_month, digits=0),
+                    visits=number(df.attrs["visits"], digits=0), per=f"{per:g}")
         self.plan_view.value = (
             f'<div class="sdw-reading sdw-capacity">{esc(cap)}</div>'
             f'<table class="sdw-table sdw-plan-table"><tr>{head}</tr>{body}</table>'
@@ -558,25 +567,25 @@ class CustomerLab(SectionedApp):
         if pol.visit_plan == "focus":
             plan += " (" + " / ".join(f"{k} {getattr(pol.focus, k):.0%}" for k in TIERS) + ")"
         managers = ", ".join(pol.dedicated_managers) or t("customer_lab.summary.no_managers", lang)
-        return t("customer_lab.summary.describe", lang, plan=plan, hours=fmt_count(spec.team.hours_per_month),
-                 managers=managers, on_time=fmt_pct(spec.complaints.on_time))
+        return t("customer_lab.summary.describe", lang, plan=plan, hours=number(spec.team.hours_per_month, digits=0),
+                 managers=managers, on_time=percent(spec.complaints.on_time, digits=0))
 
     def _fmt(self, kind: str, v: float) -> str:
         lang = self.lang
         if kind == "pct":
-            return fmt_pct(v, 1)
+            return percent(v, digits=1, fixed=True)
         if kind == "money":
-            return fmt_money(v, lang)
+            return money(v, lang)
         if kind == "nps":
             return _signed(v, lambda x: f"{x:.1f}")
-        return fmt_count(v, 1)
+        return number(v, digits=1, fixed=True)
 
     def _fmt_diff(self, kind: str, d: float) -> str:
         lang = self.lang
         if kind == "pct":
             return _signed(d, lambda x: t("customer_lab.unit.pp", lang, value=f"{x * 100:.1f}"))
         if kind == "money":
-            return _signed(d, lambda x: fmt_money(x, lang))
+            return _signed(d, lambda x: money(x, lang))
         return _signed(d, lambda x: f"{x:,.1f}")
 
     def _render_results(self) -> None:
@@ -616,7 +625,7 @@ class CustomerLab(SectionedApp):
             shares["base"] = self._shares(self._run_specs["base"])
         self.figures["pareto"].show(VC.pareto_figure(profit, shares, lang, names))
         tiers = abc_tiers(pd.DataFrame({"profit": profit}), by="profit", shares=shares["yours"])
-        self.book_line.value = (f'<div class="sdw-muted">{esc(t("customer_lab.base.book", lang, n=fmt_count(len(profit))))}'
+        self.book_line.value = (f'<div class="sdw-muted">{esc(t("customer_lab.base.book", lang, n=number(len(profit), digits=0)))}'
                                 f'</div><div class="sdw-book-tiers">{esc(tiers.text(lang))}</div>')
         self._withdraw_downloads()
 

@@ -1,6 +1,6 @@
 """Dashboards (數據看板): S1's boards on a simulated team or on a trainee's own CRM export — the
 attainment board, funnel health, activity, a forecast and anomaly highlights — and a scenario
-calibrated from the data (COURSE.md §8, §2; :mod:`simlib.crm`, :mod:`simlib.dashboards`).
+calibrated from the data (COURSE.md §8, §2; :mod:`simlib.data.crm`, :mod:`simlib.data.dashboards`).
 
 In a notebook served by Voilà::
 
@@ -19,25 +19,26 @@ Without a browser the same object is driven through its widgets::
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import ipywidgets as W
 import pandas as pd
 import yaml
 
-from .. import dashboards as D
-from .. import viz_dashboards as VD
-from ..crm import calibrate, deals_from_result, read_deals
-from ..i18n import t
-from ..results import simulate
-from ..scenario import ScenarioError, load_scenario
-from ..schema import Issue
-from .base import SectionedApp, card, csv_link, data_link, esc, fmt_count, fmt_pct, guarded, row
-from .figures import DEFAULT_RENDERER, Renderer, make_view
+from simlib.analysis.simulation import simulate
+from simlib.base.fmt import number, percent
+from simlib.base.i18n import t
+from simlib.base.paths import content_root
+from simlib.base.schema import Issue, ScenarioError
+from simlib.core.scenario import load_scenario
+from simlib.data import dashboards as D
+from simlib.data.crm import calibrate, deals_from_result, read_deals
+from simlib.ui.base import SectionedApp, card, csv_link, data_link, esc, guarded, row
+from simlib.ui.figures import DEFAULT_RENDERER, Renderer, make_view
+from simlib.viz import dashboards as VD
 
 __all__ = ["SAMPLE_CSV", "DashboardsApp"]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = content_root()
 SAMPLE_CSV = ROOT / "scenarios" / "crm" / "sample_deals.csv"
 SIM_SCENARIO = ROOT / "scenarios" / "funnel_basics.yaml"
 SOURCES = ("sample", "simulated", "upload")
@@ -233,10 +234,10 @@ class DashboardsApp(SectionedApp):
         cols = [b.by, "target", "actual", "attainment", "rank", "projected_attainment", "change_prev", "status"]
         shown = b.table[cols].copy()
         for c in ("target", "actual"):
-            shown[c] = [fmt_count(v) for v in shown[c]]
+            shown[c] = [number(v, digits=0) for v in shown[c]]
         for c in ("attainment", "projected_attainment", "change_prev"):
-            shown[c] = [fmt_pct(v) for v in shown[c]]
-        shown["rank"] = [fmt_count(v) for v in shown["rank"]]
+            shown[c] = [percent(v, digits=0) for v in shown[c]]
+        shown["rank"] = [number(v, digits=0) for v in shown["rank"]]
         shown["status"] = [t(f"dashboards.status.{v}", lang) for v in shown["status"]]
         table = D.localise(shown, lang)
         rows = []
@@ -293,7 +294,7 @@ class DashboardsApp(SectionedApp):
 
     # -- 5. export and calibration ---------------------------------------------------------------------------
     def calibrate(self) -> dict:
-        """A scenario estimated from the data (:func:`simlib.crm.calibrate`), validated."""
+        """A scenario estimated from the data (:func:`simlib.data.crm.calibrate`), validated."""
         if self.calibrated is None:
             sc = calibrate(self.deals, horizon_weeks=13)
             load_scenario(sc)
@@ -323,7 +324,7 @@ _PER_QUARTER = {"week": 1 / 13, "month": 1 / 3, "quarter": 1.0, "year": 4.0}
 
 def _cell(v) -> str:
     if isinstance(v, float):
-        return fmt_count(v)
+        return number(v, digits=0)
     if isinstance(v, pd.Timestamp):
         return "—" if pd.isna(v) else f"{v:%Y-%m-%d}"
     return str(v)

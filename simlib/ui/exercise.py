@@ -1,5 +1,5 @@
 """An exercise page (練習): one drill of COURSE.md §9 with its material, an answer form, immediate feedback
-and the trainee's saved answers (:mod:`simlib.drills`, :mod:`simlib.answers`).
+and the trainee's saved answers (:mod:`simlib.content.drills`, :mod:`simlib.data.answers`).
 
 In a notebook served by Voilà (one notebook per drill under ``notebooks/exercises/``)::
 
@@ -10,7 +10,7 @@ In a notebook served by Voilà (one notebook per drill under ``notebooks/exercis
 (default ``trainee``). Without a browser the same object is driven through its widgets::
 
     >>> import tempfile, os
-    >>> from simlib.answers import AnswerStore
+    >>> from simlib.data.answers import AnswerStore
     >>> store = AnswerStore(os.path.join(tempfile.mkdtemp(), "answers.sqlite"))
     >>> page = ExercisePage("okr_scoring", lang="en", store=store, trainee="Wang")
     >>> page.form.inputs["scores"].cells["kr1"]["score"].widget.value = "0.93"   # actual ÷ target
@@ -39,14 +39,23 @@ from urllib.parse import parse_qs
 import ipywidgets as W
 import pandas as pd
 
-from .. import viz_drills as VD
-from ..answers import AnswerStore
-from ..drills import Feedback, check, load_material, localize, review_dashboard
-from ..i18n import t
-from .base import XLSX_MIME, AppBase, card, data_link, esc, fmt_count, fmt_money, fmt_pct, guarded, row
-from .exercise_forms import MATERIAL, Form
-from .figures import DEFAULT_RENDERER, Renderer, make_view
-from .lang import query_string
+from simlib.base.fmt import money, number, percent
+from simlib.base.i18n import t
+from simlib.content.drills import Feedback, check, load_material, localize, review_dashboard
+from simlib.data.answers import AnswerStore
+from simlib.ui.base import (
+    XLSX_MIME,
+    AppBase,
+    card,
+    data_link,
+    esc,
+    guarded,
+    row,
+)
+from simlib.ui.exercise_forms import MATERIAL, Form
+from simlib.ui.figures import DEFAULT_RENDERER, Renderer, make_view
+from simlib.ui.lang import query_string
+from simlib.viz import drills as VD
 
 __all__ = ["DEFAULT_TRAINEE", "PITCH_FIGURE", "REVIEW_FIGURES", "ExercisePage"]
 
@@ -110,9 +119,9 @@ class ExercisePage(AppBase):
     """The page of one drill (see the module's docstring).
 
     Args:
-        drill: one of :data:`simlib.drills.DRILLS`.
+        drill: one of :data:`simlib.content.drills.DRILLS`.
         lang: the page's language.
-        store: where answers are kept (default: a :class:`~simlib.answers.AnswerStore` at ``$SDW_ANSWERS`` or
+        store: where answers are kept (default: a :class:`~simlib.data.answers.AnswerStore` at ``$SDW_ANSWERS`` or
             ``~/.sales-drill/answers.sqlite``).
         trainee: whose answers (default ``trainee``).
         check_options: passed to the drill's checker (e.g. ``{"n": 50}``: fewer simulated quarters for
@@ -120,7 +129,7 @@ class ExercisePage(AppBase):
 
     Attributes:
         form: the answer form (:class:`~simlib.ui.exercise_forms.Form`). feedback: the last
-        :class:`~simlib.drills.Feedback` (None before a check, or when the answer could not be checked).
+        :class:`~simlib.content.drills.Feedback` (None before a check, or when the answer could not be checked).
         attempt: the number of the attempt last saved. loaded: the attempt the form was filled from on
         opening. last_check_seconds: how long the last check took. dashboard: drill 03's dashboard.
     """
@@ -335,18 +344,18 @@ class ExercisePage(AppBase):
             self.dashboard = review_dashboard()
         d = self.dashboard
         s = d["summary"]
-        def money(v: float) -> str:
-            return fmt_money(v, lang)
+        def yuan(v: float) -> str:
+            return money(v, lang)
 
-        rows = [("revenue", money(s["revenue"]), money(s["target"])),
-                ("completion", fmt_pct(s["completion"]), fmt_pct(s["elapsed"])),
-                ("leads_per_week", fmt_count(s["leads_per_week"], 1), fmt_count(s["plan_leads_per_week"])),
-                ("hours_per_week", fmt_count(s["hours_available_per_week"]), fmt_count(s["plan_hours_per_week"])),
-                ("utilization", fmt_pct(s["utilization"]), "—"),
-                ("won", fmt_count(s["won"]), "—"),
-                ("avg_won_value", money(s["avg_won_value"]), money(s["plan_deal_value"])),
-                ("open_deals", f'{fmt_count(s["open_start"])} → {fmt_count(s["open_end"])}', "—"),
-                ("plan_revenue", money(s["target"]), money(s["plan_revenue"]))]
+        rows = [("revenue", yuan(s["revenue"]), yuan(s["target"])),
+                ("completion", percent(s["completion"], digits=0), percent(s["elapsed"], digits=0)),
+                ("leads_per_week", number(s["leads_per_week"], digits=1, fixed=True), number(s["plan_leads_per_week"], digits=0)),
+                ("hours_per_week", number(s["hours_available_per_week"], digits=0), number(s["plan_hours_per_week"], digits=0)),
+                ("utilization", percent(s["utilization"], digits=0), "—"),
+                ("won", number(s["won"], digits=0), "—"),
+                ("avg_won_value", yuan(s["avg_won_value"]), yuan(s["plan_deal_value"])),
+                ("open_deals", f'{number(s["open_start"], digits=0)} → {number(s["open_end"], digits=0)}', "—"),
+                ("plan_revenue", yuan(s["target"]), yuan(s["plan_revenue"]))]
         head = "".join(f"<th>{esc(t(f'exercise.review.col.{c}', lang))}</th>" for c in ("item", "so_far", "plan"))
         body = "".join(f'<tr data-row="{k}"><td>{esc(t(f"exercise.review.row.{k}", lang))}</td>'
                        f"<td>{esc(a)}</td><td>{esc(b)}</td></tr>" for k, a, b in rows)
@@ -354,8 +363,8 @@ class ExercisePage(AppBase):
         fhead = "".join(f"<th>{esc(t(f'exercise.review.col.{c}', lang))}</th>"
                         for c in ("stage", "plan_conversion", "decided", "passed", "conversion"))
         fbody = "".join(f'<tr data-stage="{esc(r.stage)}"><td>{esc(labels.get(r.stage, r.stage))}</td>'
-                        f"<td>{fmt_pct(r.plan_conversion)}</td><td>{fmt_count(r.decided)}</td>"
-                        f"<td>{fmt_count(r.passed)}</td><td>{fmt_pct(r.conversion)}</td></tr>"
+                        f"<td>{percent(r.plan_conversion, digits=0)}</td><td>{number(r.decided, digits=0)}</td>"
+                        f"<td>{number(r.passed, digits=0)}</td><td>{percent(r.conversion, digits=0)}</td></tr>"
                         for r in d["funnel"].itertuples())
         self.dashboard_view.value = (
             f'<p class="sdw-muted">{esc(t("exercise.review.as_of", lang, week=mat["plan"]["review_week"], weeks=mat["plan"]["weeks"]))}</p>'

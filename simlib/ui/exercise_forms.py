@@ -1,11 +1,11 @@
-"""The drills' answer forms and material panels, declared as data (COURSE.md §9; :mod:`simlib.drills`).
+"""The drills' answer forms and material panels, declared as data (COURSE.md §9; :mod:`simlib.content.drills`).
 
 Each drill has a form — a tuple of :class:`Field` in :data:`FORMS` — and a material panel — a tuple of
 blocks in :data:`MATERIAL`. :class:`Form` turns a drill's fields into widgets and back into the answer
 dict its checker reads; the exercise page (:mod:`simlib.ui.exercise`) only places the form, so twelve
 forms are twelve declarations, not twelve copies of widget code::
 
-    >>> from simlib.drills import load_material
+    >>> from simlib.content.drills import load_material
     >>> form = Form("okr_scoring", load_material("okr_scoring"), "en")
     >>> form.inputs["scores"].cells["kr1"]["score"].widget.value = "0.7"
     >>> form.inputs["objective"].input.widget.value = "0.67"
@@ -46,8 +46,8 @@ from typing import Any
 
 import ipywidgets as W
 
-from ..drills import localize
-from ..i18n import t
+from simlib.base.i18n import t
+from simlib.content.drills import localize
 
 __all__ = ["FORMS", "MATERIAL", "Col", "Field", "Form", "Rows", "get_path", "prune", "set_path"]
 

@@ -29,34 +29,40 @@ from typing import Any
 
 import ipywidgets as W
 
-from .. import bottleneck, expected, hours_per_win, required_leads, simulate, viz
-from ..i18n import t
-from ..results import SimResult
-from ..scenario import Scenario, ScenarioError, load_scenario
-from . import controls as C
-from .base import AppBase, card, csv_link, data_link, fmt_count, fmt_money, fmt_pct, guarded, row
-from .figures import DEFAULT_RENDERER, Renderer, make_view
+from simlib.analysis.simulation import simulate
+from simlib.base.fmt import money, number, percent
+from simlib.base.i18n import t
+from simlib.base.paths import scenarios_dir
+from simlib.base.schema import ScenarioError
+from simlib.core.funnel import bottleneck, expected, hours_per_win, required_leads
+from simlib.core.results import SimResult
+from simlib.core.scenario import Scenario, load_scenario
+from simlib.ui import controls as C
+from simlib.ui.base import AppBase, card, csv_link, data_link, guarded, row
+from simlib.ui.figures import DEFAULT_RENDERER, Renderer, make_view
+from simlib.viz import funnel as viz
 
 __all__ = ["DEFAULT_SCENARIO", "FunnelLab", "bottleneck_sentence"]
 
 
-DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "funnel_basics.yaml"
+DEFAULT_SCENARIO = scenarios_dir() / "funnel_basics.yaml"
 FIGURES: dict[str, Callable[[SimResult, str], Any]] = {
     "funnel": viz.funnel_figure, "weekly": viz.weekly_figure, "utilization": viz.utilization_figure,
 }
 
 
 # -- text helpers -------------------------------------------------------------------------------------
-_count, _pct = fmt_count, fmt_pct
+def _count(v: float, digits: int = 0) -> str:
+    return number(v, digits=digits, fixed=True)
+
+
+def _pct(v: float, digits: int = 0) -> str:
+    return percent(v, digits=digits, fixed=True)
 
 
 def _ceil(v: float) -> str:
     """Whole deals needed: rounded up (a tolerance keeps 50.000000001 at 50)."""
     return "—" if v is None or not math.isfinite(v) else f"{math.ceil(v - 1e-9):,}"
-
-
-def _money(v: float, lang: str) -> str:
-    return fmt_money(v, lang)
 
 
 def bottleneck_sentence(sc: Scenario, summary: dict, lang: str) -> str:
@@ -249,7 +255,7 @@ class FunnelLab(AppBase):
             ("won", _count(s["won"]), _count(e["won"], 1)),
             ("won_capacity", "", _count(e["won_capacity_limited"], 1)),
             ("win_rate", _pct(s["win_rate"], 1), _pct(analytic_rate, 1)),
-            ("revenue", _money(s["revenue"], lang), _money(e["revenue"], lang)),
+            ("revenue", money(s["revenue"], lang), money(e["revenue"], lang)),
             ("utilization", _pct(s["utilization"]), _pct(e["utilization"])),
         ]
         head = (f'<tr><th></th><th>{html.escape(t("ui.kpi.simulated", lang))}</th>'

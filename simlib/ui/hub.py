@@ -17,17 +17,17 @@ import html
 import os
 import posixpath
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode
 
 import ipywidgets as W
 
-from ..i18n import catalog, normalize_lang, t
-from .lang import LanguageSwitch, lang_from_query
+from simlib.base.i18n import catalog, normalize_lang, t
+from simlib.base.paths import notebooks_dir
+from simlib.ui.lang import LanguageSwitch, lang_from_query
 
 __all__ = ["APPS", "MODULES", "App", "Hub", "Page"]
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+NOTEBOOKS = notebooks_dir()
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ APPS: tuple[App, ...] = (
 )
 
 def _modules() -> dict[str, tuple[str, ...]]:
-    from ..lessons import MODULES as LESSONS
+    from simlib.content.lessons import MODULES as LESSONS
     out = {k: (m.notebook, *m.pages) for k, m in LESSONS.items()}
     out = {k: out[k] for k in ("targets", "funnel", "pay", "appraisal", "team", "customers")} | {
         "skills": ("exercises/objection_handling.ipynb", "exercises/group_work.ipynb"), "data": out["data"]}
@@ -56,7 +56,7 @@ def _modules() -> dict[str, tuple[str, ...]]:
 
 
 #: module -> its pages (paths relative to notebooks/), in the order a trainee meets them: the module's
-#: lesson then where it is practised (:data:`simlib.lessons.MODULES`), and the selling-skills drills
+#: lesson then where it is practised (:data:`simlib.content.lessons.MODULES`), and the selling-skills drills
 MODULES: dict[str, tuple[str, ...]] = _modules()
 
 CSS = """<style>
@@ -146,7 +146,7 @@ class Hub:
     def _title_blurb(self, page: Page) -> tuple[str, str]:
         lang, cat = self.lang, catalog(self.lang)
         if page.kind == "case":
-            from ..cases import case_heads, label
+            from simlib.analysis.cases import case_heads, label
             head = case_heads().get(page.key, {})
             return label(head.get("title"), lang, page.key), label(head.get("story"), lang, "")
         key = {"lesson": f"app.lesson_{page.key}", "exercise": f"app.exercise_{page.key}"}.get(

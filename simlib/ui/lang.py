@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 
 import ipywidgets as W
 
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, normalize_lang, t
+from simlib.base.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalize_lang, t
 
 __all__ = ["LanguageSwitch", "lang_from_query", "query_string"]
 

@@ -1,4 +1,4 @@
-"""A lesson page (課程單元): one module of the course (:data:`simlib.lessons.MODULES`) as narrative blocks —
+"""A lesson page (課程單元): one module of the course (:data:`simlib.content.lessons.MODULES`) as narrative blocks —
 a heading, a few sentences in the page's language, a slider or two, and the figure or table the library
 computes — then links to the pages where the trainee practises it.
 
@@ -33,10 +33,10 @@ from urllib.parse import urlencode
 import ipywidgets as W
 import pandas as pd
 
-from ..i18n import t
-from ..lessons import MODULES, Block, Module, Param, page_title, table_html
-from .base import AppBase, esc, guarded
-from .figures import DEFAULT_RENDERER, FigureView, Renderer, make_view
+from simlib.base.i18n import t
+from simlib.content.lessons import MODULES, Block, Module, Param, page_title, table_html
+from simlib.ui.base import AppBase, esc, guarded
+from simlib.ui.figures import DEFAULT_RENDERER, FigureView, Renderer, make_view
 
 __all__ = ["LessonPage", "figure_name"]
 
@@ -72,7 +72,7 @@ class LessonPage(AppBase):
     """The page of one module (see the module's docstring).
 
     Attributes:
-        module: the :class:`~simlib.lessons.Module` shown. outputs: ``{block: last output}``.
+        module: the :class:`~simlib.content.lessons.Module` shown. outputs: ``{block: last output}``.
         sliders: ``{block: {param: slider}}``. views: ``{block: FigureView}`` of the figure blocks.
         tables: ``{block: HTML}`` of the table and HTML blocks. headings: ``{block: HTML}`` (title + narrative).
         practise: the "practise it" links.

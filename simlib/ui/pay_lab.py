@@ -8,7 +8,7 @@ In a notebook served by Voilà::
     PayLab.from_query().show()
 
 Without a browser the same object is driven through its widgets; every number comes from
-:mod:`simlib.incentives` and :func:`simlib.whatif.compare_plans`::
+:mod:`simlib.formulas.incentives` and :func:`simlib.analysis.whatif.compare_plans`::
 
     >>> lab = PayLab(lang="en", run_now=False)
     >>> lab.sales.value = 270_000
@@ -30,19 +30,21 @@ import ipywidgets as W
 import pandas as pd
 import yaml
 
-from .. import viz_pay as VP
-from ..i18n import t
-from ..incentives import CompPlan, Payout
-from ..scenario import Scenario, ScenarioError, load_scenario
-from ..schema import Issue
-from ..whatif import PlanComparison, compare_plans, with_plan
-from .base import SectionedApp, card, data_link, esc, fmt_count, fmt_money, fmt_pct, guarded, row
-from .figures import DEFAULT_RENDERER, Renderer, make_view
-from .plan_form import PlanForm, parse_number
+from simlib.analysis.whatif import PlanComparison, compare_plans, with_plan
+from simlib.base.fmt import money, number, percent
+from simlib.base.i18n import t
+from simlib.base.paths import content_root
+from simlib.base.schema import Issue, ScenarioError
+from simlib.core.scenario import Scenario, load_scenario
+from simlib.formulas.incentives import CompPlan, Payout
+from simlib.ui.base import SectionedApp, card, data_link, esc, guarded, row
+from simlib.ui.figures import DEFAULT_RENDERER, Renderer, make_view
+from simlib.ui.plan_form import PlanForm, parse_number
+from simlib.viz import pay as VP
 
 __all__ = ["DEFAULT_SCENARIO", "METRICS", "PLANS_DIR", "PayLab", "plan_library"]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = content_root()
 DEFAULT_SCENARIO = ROOT / "scenarios" / "pay" / "behaviour_base.yaml"
 PLANS_DIR = ROOT / "scenarios" / "plans"
 SCENARIO_PLAN, NONE = "scenario", "none"
@@ -277,14 +279,14 @@ class PayLab(SectionedApp):
                 self.plan_info[slot].value = ""
                 continue
             parts = [t(f"pay_lab.period.{plan.period}", lang),
-                     t("pay_lab.info.base", lang, base=fmt_money(plan.base_pay, lang))]
+                     t("pay_lab.info.base", lang, base=money(plan.base_pay, lang))]
             if plan.commission:
                 rates = " → ".join(f"{tr.rate:.1%}".replace(".0%", "%") for tr in plan.commission.tiers)
                 parts.append(t(f"pay_lab.info.{plan.commission.mode}", lang, rates=rates))
             if plan.bonus:
-                parts.append(t("pay_lab.info.bonus", lang, target=fmt_money(plan.bonus.target, lang)))
+                parts.append(t("pay_lab.info.bonus", lang, target=money(plan.bonus.target, lang)))
             if plan.cap and plan.cap.attainment is not None:
-                parts.append(t("pay_lab.info.cap", lang, cap=fmt_pct(plan.cap.attainment)))
+                parts.append(t("pay_lab.info.cap", lang, cap=percent(plan.cap.attainment, digits=0)))
             if plan.gates and (plan.gates.min_margin is not None or plan.gates.max_discount is not None):
                 parts.append(t("pay_lab.info.gates", lang))
             self.plan_info[slot].value = f'<div data-slot="{slot}">{esc(" · ".join(parts))}</div>'
@@ -335,7 +337,7 @@ class PayLab(SectionedApp):
                     f'<th>{esc(t("pay_lab.rep.amount", lang))}</th></tr>')
             blocks.append(
                 f'<div data-slot="{slot}"><div class="sdw-slot">{esc(self.plan_name(slot))}</div>'
-                f'<div class="sdw-muted">{esc(t("pay_lab.rep.attainment", lang, attainment=fmt_pct(p.attainment, 1), period=period))}'
+                f'<div class="sdw-muted">{esc(t("pay_lab.rep.attainment", lang, attainment=percent(p.attainment, digits=1, fixed=True), period=period))}'
                 f'</div><table class="sdw-table sdw-payout-table" data-slot="{slot}">{head}{body}</table></div>')
         self.payout_view.value = f'<div class="sdw-payouts">{"".join(blocks)}</div>'
         names = {slot: self.plan_name(slot) for slot in self.plans}
@@ -435,8 +437,8 @@ class PayLab(SectionedApp):
             return
         names = self.run_names()
         s = cmp.summary
-        fmt = {"pct": lambda v: fmt_pct(v, 1), "pct2": lambda v: fmt_pct(v, 2),
-               "money": lambda v: fmt_money(v, lang), "count": lambda v: fmt_count(v, 1)}
+        fmt = {"pct": lambda v: percent(v, digits=1, fixed=True), "pct2": lambda v: percent(v, digits=2, fixed=True),
+               "money": lambda v: money(v, lang), "count": lambda v: number(v, digits=1, fixed=True)}
         head = "".join(f'<th data-plan="{slot}">{esc(names[slot])}</th>' for slot in s.index)
         body = "".join(
             f'<tr data-metric="{m}"><th>{esc(t(f"pay_lab.metric.{m}", lang))}</th>'
@@ -445,13 +447,13 @@ class PayLab(SectionedApp):
         even = 2 / max(int(cmp.closes.week_in_period.max()), 1) if len(cmp.closes) else 2 / 13
         reading = "".join(
             f'<div data-slot="{slot}">' + esc(t("pay_lab.reading", lang, name=names[slot],
-                                                   cost=fmt_pct(s.loc[slot, "pay_cost_ratio"], 1),
-                                                   late=fmt_pct(s.loc[slot, "period_end_share"]),
-                                                   discounted=fmt_pct(s.loc[slot, "discounted_share"]),
-                                                   reached=fmt_pct(s.loc[slot, "quota_reached_share"])))
+                                                   cost=percent(s.loc[slot, "pay_cost_ratio"], digits=1, fixed=True),
+                                                   late=percent(s.loc[slot, "period_end_share"], digits=0),
+                                                   discounted=percent(s.loc[slot, "discounted_share"], digits=0),
+                                                   reached=percent(s.loc[slot, "quota_reached_share"], digits=0)))
             + "</div>" for slot in s.index)
         reps = int(cmp.runs.replication.max())
-        note = t("pay_lab.summary.note", lang, even=fmt_pct(even), replications=reps,
+        note = t("pay_lab.summary.note", lang, even=percent(even, digits=0), replications=reps,
                  weeks=int(self.weeks.value), seconds=f"{self.last_run_seconds or 0:.1f}")
         self.summary_view.value = (
             f'<h4>{esc(t("pay_lab.summary.title", lang))}</h4>'

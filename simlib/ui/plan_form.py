@@ -24,10 +24,9 @@ from decimal import Decimal, InvalidOperation
 
 import ipywidgets as W
 
-from ..i18n import t
-from ..incentives import CompPlan
-from ..scenario import ScenarioError
-from ..schema import Issue
+from simlib.base.i18n import t
+from simlib.base.schema import Issue, ScenarioError
+from simlib.formulas.incentives import CompPlan
 
 __all__ = ["FIELDS", "PlanForm", "edited_plan", "format_pairs", "parse_number", "parse_pairs"]
 

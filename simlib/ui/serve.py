@@ -38,13 +38,15 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from simlib.base.paths import content_root, notebooks_dir
+
 __all__ = ["CHROMIUM", "CHROMIUM_ARGS", "FILE_ARGS", "PAGES", "ROOT", "cull_args", "free_port", "main",
            "voila_command", "voila_server"]
 
-#: the repository
-ROOT = Path(__file__).resolve().parents[2]
+#: the content root: the repository in a clone (:func:`simlib.base.paths.content_root`)
+ROOT = content_root()
 #: the one folder Voilà serves: the pages (notebooks) and nothing else
-PAGES = ROOT / "notebooks"
+PAGES = notebooks_dir()
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -8,7 +8,7 @@ In a notebook served by Voilà::
     TargetSetting.from_query().show()
 
 Without a browser the same object is driven through its widgets; every number on the page comes from
-:mod:`simlib.targets`, :mod:`simlib.seasonality` and :mod:`simlib.smart`::
+:mod:`simlib.formulas.targets`, :mod:`simlib.formulas.seasonality` and :mod:`simlib.formulas.smart`::
 
     >>> app = TargetSetting(lang="en", simulate_now=False)
     >>> app.annual.value = 12_000_000
@@ -32,19 +32,28 @@ from typing import Any
 import ipywidgets as W
 import pandas as pd
 
-from .. import viz_targets as VT
-from ..i18n import catalog, t
-from ..results import replicate
-from ..scenario import Issue, Scenario, ScenarioError, load_scenario
-from ..seasonality import SEASONALITY_PRESETS, split_time
-from ..smart import ACHIEVABLE_AT, TOO_EASY_ABOVE, SmartReport, smart_check, wilson_interval
-from ..targets import ALLOCATION_METHODS, allocation_table, clamp_adjustment, needs_adjustment, split_matrix
-from .base import SectionedApp, card, esc, fmt_count, fmt_money, fmt_pct, guarded, row
-from .figures import Renderer, make_view
+from simlib.analysis.simulation import replicate
+from simlib.base.fmt import money, number, percent
+from simlib.base.i18n import catalog, t
+from simlib.base.paths import scenarios_dir
+from simlib.base.schema import Issue, ScenarioError
+from simlib.core.scenario import Scenario, load_scenario
+from simlib.formulas.seasonality import SEASONALITY_PRESETS, split_time
+from simlib.formulas.smart import ACHIEVABLE_AT, TOO_EASY_ABOVE, SmartReport, smart_check, wilson_interval
+from simlib.formulas.targets import (
+    ALLOCATION_METHODS,
+    allocation_table,
+    clamp_adjustment,
+    needs_adjustment,
+    split_matrix,
+)
+from simlib.ui.base import SectionedApp, card, esc, guarded, row
+from simlib.ui.figures import Renderer, make_view
+from simlib.viz import targets as VT
 
 __all__ = ["ADJUST_PRESETS", "DEFAULT_SCENARIO", "DIMENSIONS", "TargetSetting"]
 
-DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "target_setting.yaml"
+DEFAULT_SCENARIO = scenarios_dir() / "target_setting.yaml"
 YEARS = tuple(range(2024, 2031))
 UNITS = (1, 100, 1_000, 10_000)
 LEVELS = ("quarter", "month", "week")
@@ -60,7 +69,7 @@ COMMITMENTS = {"王芳": 900_000, "李偉": 780_000, "張敏": 650_000, "劉洋"
                "楊磊": 470_000, "趙婷": 300_000, "黃強": 200_000}
 HORIZONS = {"quarter": 13, "half": 26, "year": 52}
 METRICS = ("revenue", "won")
-#: the thresholds :func:`simlib.smart.smart_check` judges "achievable" by (tests keep them in step)
+#: the thresholds :func:`simlib.formulas.smart.smart_check` judges "achievable" by (tests keep them in step)
 #: monthly attainment (actual ÷ target) of twelve months, to try the adjustment rule on (S1)
 ADJUST_PRESETS: dict[str, list[float]] = {
     "three_short": [0.98, 0.90, 0.62, 0.65, 0.60, 0.66, 0.72, 0.75, 0.80, 0.78, 0.82, 0.85],
@@ -125,10 +134,10 @@ class TargetSetting(SectionedApp):
             updating). ``?renderer=widget`` picks the other.
 
     Attributes:
-        split: :func:`simlib.targets.split_time` frame (one row per day; ``attrs`` quarters and months).
-        matrix: :func:`simlib.targets.split_matrix` frame (localised dimension columns, ``share``, ``target``).
-        allocation: :func:`simlib.targets.allocation_table` frame with the bottom-up gap.
-        report: the :class:`simlib.smart.SmartReport` shown; ``achievability``: the last simulation.
+        split: :func:`simlib.formulas.targets.split_time` frame (one row per day; ``attrs`` quarters and months).
+        matrix: :func:`simlib.formulas.targets.split_matrix` frame (localised dimension columns, ``share``, ``target``).
+        allocation: :func:`simlib.formulas.targets.allocation_table` frame with the bottom-up gap.
+        report: the :class:`simlib.formulas.smart.SmartReport` shown; ``achievability``: the last simulation.
         adjustment: ``{"needs", "attainment", "current", "proposed", "new"}`` of section 5.
         shares: ``{dimension: {member: input}}`` in percent; rep_inputs: ``{rep: {field: input}}``;
         adj_target, adj_actual: the twelve monthly inputs of section 5.
@@ -211,7 +220,7 @@ class TargetSetting(SectionedApp):
                                    layout=W.Layout(width="100%"))
         self.preset.add_class("sdw-preset")
         self.unit = self._choice(W.Dropdown, "target_setting.split.unit", UNITS,
-                                 lambda v, lang: fmt_money(v, lang), 10_000)
+                                 lambda v, lang: money(v, lang), 10_000)
         self.year.add_class("sdw-year")
         self.unit.add_class("sdw-unit")
         self.level = self._choice(W.ToggleButtons, "", LEVELS, lambda v, lang: t(f"target_setting.level.{v}", lang),
@@ -259,22 +268,22 @@ class TargetSetting(SectionedApp):
         for q, qt in quarters.items():
             ms = sorted(m for m in months if f"Q{(m - 1) // 3 + 1}" == q)
             parts = " + ".join(f'<span data-month="{m}">{esc(t(f"target_setting.month.{m}", lang))} '
-                               f"{fmt_count(months[m])}</span>" for m in ms)
+                               f"{number(months[m], digits=0)}</span>" for m in ms)
             ok = sum(months[m] for m in ms) == qt
-            body.append(f'<tr data-quarter="{q}"><th>{q}</th><td>{fmt_count(qt)}</td>'
+            body.append(f'<tr data-quarter="{q}"><th>{q}</th><td>{number(qt, digits=0)}</td>'
                         f'<td style="text-align:left">{parts}</td><td>{_mark(ok)}</td></tr>')
         body.append(f'<tr class="sdw-total"><th>{esc(t("target_setting.total", lang))}</th>'
-                    f'<td data-total="quarters">{fmt_count(sum(quarters.values()))}</td>'
+                    f'<td data-total="quarters">{number(sum(quarters.values()), digits=0)}</td>'
                     f"<td></td><td></td></tr>")
         checks = [
             ("quarters", sum(quarters.values()) == total,
-             t("target_setting.split.check_quarters", lang, sum=fmt_money(sum(quarters.values()), lang),
-               total=fmt_money(total, lang))),
+             t("target_setting.split.check_quarters", lang, sum=money(sum(quarters.values()), lang),
+               total=money(total, lang))),
             ("months", sum(months.values()) == total,
-             t("target_setting.split.check_months", lang, n=len(months), sum=fmt_money(sum(months.values()), lang))),
+             t("target_setting.split.check_months", lang, n=len(months), sum=money(sum(months.values()), lang))),
             ("weeks", int(weeks.sum()) == total,
              t("target_setting.split.check_weeks", lang, n=len(weeks), days=len(df),
-               sum=fmt_money(weeks.sum(), lang))),
+               sum=money(weeks.sum(), lang))),
         ]
         items = "".join(f'<li data-check="{k}" data-ok="{str(ok).lower()}">{_mark(ok)} {esc(text)}</li>'
                         for k, ok, text in checks)
@@ -362,21 +371,21 @@ class TargetSetting(SectionedApp):
                 + "".join(f"<th>{esc(c)}</th>" for c in pivot.columns) + f"<th>{tot}</th></tr>")
         body = "".join(
             f'<tr data-row="{esc(r)}"><th>{esc(r)}</th>'
-            + "".join(f'<td data-col="{esc(c)}">{fmt_count(pivot.loc[r, c])}</td>' for c in pivot.columns)
-            + f'<td data-total="row">{fmt_count(pivot.loc[r].sum())}</td></tr>' for r in pivot.index)
+            + "".join(f'<td data-col="{esc(c)}">{number(pivot.loc[r, c], digits=0)}</td>' for c in pivot.columns)
+            + f'<td data-total="row">{number(pivot.loc[r].sum(), digits=0)}</td></tr>' for r in pivot.index)
         body += (f'<tr class="sdw-total"><th>{tot}</th>'
-                 + "".join(f'<td data-total="col">{fmt_count(pivot[c].sum())}</td>' for c in pivot.columns)
-                 + f'<td data-total="all">{fmt_count(m["target"].sum())}</td></tr>')
+                 + "".join(f'<td data-total="col">{number(pivot[c].sum(), digits=0)}</td>' for c in pivot.columns)
+                 + f'<td data-total="all">{number(m["target"].sum(), digits=0)}</td></tr>')
         extra = ""
         cust = self._dim_label("customer")
         if cust in m.columns:
             by = m.groupby(cust, sort=False)["target"].sum()
             extra = (f'<table class="sdw-table sdw-customer"><tr><th>{esc(cust)}</th>'
                      + "".join(f"<th>{esc(k)}</th>" for k in by.index) + f"</tr><tr><th>{tot}</th>"
-                     + "".join(f"<td>{fmt_count(v)}</td>" for v in by.values) + "</tr></table>")
+                     + "".join(f"<td>{number(v, digits=0)}</td>" for v in by.values) + "</tr></table>")
         ok = m["target"].sum() == total
-        check = t("target_setting.matrix.check", lang, n=len(m), sum=fmt_money(m["target"].sum(), lang),
-                  total=fmt_money(total, lang))
+        check = t("target_setting.matrix.check", lang, n=len(m), sum=money(m["target"].sum(), lang),
+                  total=money(total, lang))
         self.matrix_view.value = (f'<table class="sdw-table sdw-pivot">{head}{body}</table>{extra}'
                                   f'<ul class="sdw-checks"><li data-check="matrix" data-ok="{str(ok).lower()}">'
                                   f"{_mark(ok)} {esc(check)}</li></ul>"
@@ -428,7 +437,7 @@ class TargetSetting(SectionedApp):
         self.methods_note.value = f'<ul class="sdw-hints sdw-muted">{items}</ul>'
 
     def rep_records(self) -> tuple[list[dict], dict[str, float]]:
-        """The rep table as :func:`simlib.targets.allocate` takes it, and the reps' own commitments."""
+        """The rep table as :func:`simlib.formulas.targets.allocate` takes it, and the reps' own commitments."""
         recs, bottom_up = [], {}
         for name, inputs in self.rep_inputs.items():
             recs.append({"name": name, **{f: _amount(inputs[f].value) for f in REP_FIELDS if f != "bottom_up"}})
@@ -464,24 +473,24 @@ class TargetSetting(SectionedApp):
         for _, r in df.iterrows():
             gap = r[f"gap_{gm}"]
             body += (f'<tr data-rep="{esc(r["rep"])}"><th>{esc(r["rep"])}</th>'
-                     + "".join(f'<td data-method="{m}">{fmt_count(r[m])}</td>' for m in ALLOCATION_METHODS)
-                     + f'<td data-col="bottom_up">{fmt_count(r["bottom_up"])}</td>'
-                     + f'<td data-col="gap">{"+" if gap > 0 else ""}{fmt_count(gap)}</td></tr>')
+                     + "".join(f'<td data-method="{m}">{number(r[m], digits=0)}</td>' for m in ALLOCATION_METHODS)
+                     + f'<td data-col="bottom_up">{number(r["bottom_up"], digits=0)}</td>'
+                     + f'<td data-col="gap">{"+" if gap > 0 else ""}{number(gap, digits=0)}</td></tr>')
         sums = {m: df[m].sum() for m in ALLOCATION_METHODS}
         body += (f'<tr class="sdw-total"><th>{esc(t("target_setting.total", lang))}</th>'
-                 + "".join(f'<td data-total="{m}">{fmt_count(sums[m])} {_mark(sums[m] == total)}</td>'
+                 + "".join(f'<td data-total="{m}">{number(sums[m], digits=0)} {_mark(sums[m] == total)}</td>'
                            for m in ALLOCATION_METHODS)
-                 + f'<td data-total="bottom_up">{fmt_count(df["bottom_up"].sum())}</td>'
-                 + f'<td data-total="gap">{fmt_count(df[f"gap_{gm}"].sum())}</td></tr>')
+                 + f'<td data-total="bottom_up">{number(df["bottom_up"].sum(), digits=0)}</td>'
+                 + f'<td data-total="gap">{number(df[f"gap_{gm}"].sum(), digits=0)}</td></tr>')
         bu = df["bottom_up"].sum()
         gap = total - bu
         key = "target_setting.alloc.summary_short" if gap > 0 else (
             "target_setting.alloc.summary_over" if gap < 0 else "target_setting.alloc.summary_equal")
-        summary = t(key, lang, bottom_up=fmt_money(bu, lang), total=fmt_money(total, lang),
-                    gap=fmt_money(abs(gap), lang), pct=fmt_pct(abs(gap) / total if total else math.nan, 1))
+        summary = t(key, lang, bottom_up=money(bu, lang), total=money(total, lang),
+                    gap=money(abs(gap), lang), pct=percent(abs(gap) / total if total else math.nan, digits=1, fixed=True))
         widest = df.loc[df[f"gap_{gm}"].abs().idxmax()]
         worst = t("target_setting.alloc.widest", lang, method=labels[gm], rep=widest["rep"],
-                  gap=("+" if widest[f"gap_{gm}"] > 0 else "−") + fmt_money(abs(widest[f"gap_{gm}"]), lang))
+                  gap=("+" if widest[f"gap_{gm}"] > 0 else "−") + money(abs(widest[f"gap_{gm}"]), lang))
         self.alloc_view.value = (f'<table class="sdw-table sdw-alloc">{head}{body}</table>'
                                  f'<div class="sdw-verdict" data-kind="gap">{esc(summary)}</div>'
                                  f'<div class="sdw-muted">{esc(worst)}</div>')
@@ -549,7 +558,7 @@ class TargetSetting(SectionedApp):
     def simulate(self) -> None:
         """Simulate the team ``n`` times and count how often the numeric target is reached (Wilson 95 % CI).
 
-        The same numbers as :func:`simlib.smart.achievability`, computed through :func:`simlib.replicate` so the
+        The same numbers as :func:`simlib.analysis.achievability.achievability`, computed through :func:`simlib.replicate` so the
         progress bar can follow the replications.
         """
         target, metric, _, n, seed = key = self._sim_inputs()
@@ -628,8 +637,8 @@ class TargetSetting(SectionedApp):
             if c == "achievable":
                 if report.probability:
                     p = report.probability
-                    detail = t("target_setting.smart.probability", lang, probability=fmt_pct(p["probability"]),
-                               low=fmt_pct(p["low"]), high=fmt_pct(p["high"]), n=p["n"],
+                    detail = t("target_setting.smart.probability", lang, probability=percent(p["probability"], digits=0),
+                               low=percent(p["low"], digits=0), high=percent(p["high"], digits=0), n=p["n"],
                                mean=self._metric_value(p["mean"], p["metric"]),
                                target=self._metric_value(p["target"], p["metric"]))
                 else:
@@ -650,7 +659,7 @@ class TargetSetting(SectionedApp):
                                  f"{esc(overall)}</div><ul class=\"sdw-hints\">{hints}</ul>")
 
     def _metric_value(self, v: float, metric: str) -> str:
-        return fmt_money(v, self.lang) if metric == "revenue" else fmt_count(v, 1)
+        return money(v, self.lang) if metric == "revenue" else number(v, digits=1, fixed=True)
 
     # -- 5. adjustment -------------------------------------------------------------------------------------
     def _build_adjustment(self) -> W.Widget:
@@ -726,7 +735,7 @@ class TargetSetting(SectionedApp):
             if i < k:
                 off = abs(att[i] - 1) > ADJUST_THRESHOLD
                 self.adj_att[i].value = (f'<div class="sdw-cell {"sdw-bad" if off else "sdw-ok"}" '
-                                         f'data-month="{i + 1}">{fmt_pct(att[i])}</div>')
+                                         f'data-month="{i + 1}">{percent(att[i], digits=0)}</div>')
             else:
                 self.adj_att[i].value = '<div class="sdw-cell sdw-muted">—</div>'
             self.adj_actual[i].disabled = i >= k
@@ -737,20 +746,20 @@ class TargetSetting(SectionedApp):
         proposed = round(current * pace)
         new = clamp_adjustment(current, proposed, ADJUST_LIMIT) if needs else current
         self.adjustment = {"needs": needs, "attainment": att, "current": current, "proposed": proposed, "new": new}
-        last = ", ".join(f"{months[i]} {fmt_pct(att[i])}" for i in range(max(0, k - ADJUST_MONTHS), k))
+        last = ", ".join(f"{months[i]} {percent(att[i], digits=0)}" for i in range(max(0, k - ADJUST_MONTHS), k))
         rest = f"{months[k]}–{months[11]}" if k < 11 else months[11]
         if k < ADJUST_MONTHS:
             lines = [t("target_setting.adjust.too_few", lang, k=k, months=ADJUST_MONTHS)]
         elif needs:
-            lines = [t("target_setting.adjust.needs", lang, months=last, pct=fmt_pct(ADJUST_THRESHOLD)),
-                     t("target_setting.adjust.proposal", lang, rest=rest, current=fmt_money(current, lang),
-                       proposed=fmt_money(proposed, lang), change=_signed_pct(proposed, current)),
-                     t("target_setting.adjust.clamped", lang, limit=fmt_pct(ADJUST_LIMIT), new=fmt_money(new, lang),
+            lines = [t("target_setting.adjust.needs", lang, months=last, pct=percent(ADJUST_THRESHOLD, digits=0)),
+                     t("target_setting.adjust.proposal", lang, rest=rest, current=money(current, lang),
+                       proposed=money(proposed, lang), change=_signed_pct(proposed, current)),
+                     t("target_setting.adjust.clamped", lang, limit=percent(ADJUST_LIMIT, digits=0), new=money(new, lang),
                        change=_signed_pct(new, current)),
                      t("target_setting.adjust.process", lang)]
         else:
-            lines = [t("target_setting.adjust.keep", lang, months=last, pct=fmt_pct(ADJUST_THRESHOLD)),
-                     t("target_setting.adjust.keep_rest", lang, rest=rest, current=fmt_money(current, lang))]
+            lines = [t("target_setting.adjust.keep", lang, months=last, pct=percent(ADJUST_THRESHOLD, digits=0)),
+                     t("target_setting.adjust.keep_rest", lang, rest=rest, current=money(current, lang))]
         cls = "sdw-verdict sdw-adjust" if needs else "sdw-verdict"
         self.adjust_view.value = (f'<div class="{cls}" data-needs="{str(needs).lower()}">{esc(lines[0])}</div>'
                                   + "".join(f"<div>{esc(x)}</div>" for x in lines[1:]))

@@ -1,6 +1,6 @@
 """Team Lab (團隊實驗室): hire, mentor, train and assign roles, then watch ramp, attrition and
 attainment — the trainee's team policy beside the scenario's own, in the same seeded world
-(COURSE.md §5; :mod:`simlib.team`, :func:`simlib.whatif.compare_teams`).
+(COURSE.md §5; :mod:`simlib.models.team`, :func:`simlib.analysis.whatif.compare_teams`).
 
 In a notebook served by Voilà::
 
@@ -24,18 +24,20 @@ import ipywidgets as W
 import pandas as pd
 import yaml
 
-from .. import viz_team as VT
-from ..i18n import t
-from ..scenario import Scenario, load_scenario
-from ..team import ROLES
-from ..team import label as team_label
-from ..whatif import TeamComparison, compare_teams
-from .base import SectionedApp, card, data_link, esc, fmt_count, fmt_money, fmt_pct, guarded, row
-from .figures import DEFAULT_RENDERER, Renderer, make_view
+from simlib.analysis.whatif import TeamComparison, compare_teams
+from simlib.base.fmt import money, number, percent
+from simlib.base.i18n import t
+from simlib.base.paths import content_root
+from simlib.core.people import ROLES
+from simlib.core.people import label as team_label
+from simlib.core.scenario import Scenario, load_scenario
+from simlib.ui.base import SectionedApp, card, data_link, esc, guarded, row
+from simlib.ui.figures import DEFAULT_RENDERER, Renderer, make_view
+from simlib.viz import team as VT
 
 __all__ = ["DEFAULT_SCENARIO", "METRICS", "TeamLab"]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = content_root()
 DEFAULT_SCENARIO = ROOT / "scenarios" / "team" / "s0_it_company.yaml"
 SLOTS = ("scenario", "yours")
 FIGURES = ("staffing", "ramp", "attainment")
@@ -65,7 +67,7 @@ class TeamLab(SectionedApp):
 
     Attributes:
         base: the scenario as written (the "scenario" column). comparison: the last
-        :class:`~simlib.whatif.TeamComparison` (policies ``scenario`` and ``yours``).
+        :class:`~simlib.analysis.whatif.TeamComparison` (policies ``scenario`` and ``yours``).
         roles: ``{seat: Dropdown}``. last_run_seconds: how long the last simulation took.
     """
 
@@ -87,7 +89,7 @@ class TeamLab(SectionedApp):
 
     # -- 1. hiring, attrition and roles -------------------------------------------------------------------
     def _people(self):
-        from ..team import People
+        from simlib.core.people import People
         return self.base.people or People()
 
     def _build_team(self) -> W.Widget:
@@ -271,8 +273,8 @@ class TeamLab(SectionedApp):
             return
         names = self.names()
         s = cmp.summary
-        fmt = {"pct": lambda v: fmt_pct(v, 1), "money": lambda v: fmt_money(v, lang),
-               "count": lambda v: fmt_count(v), "count1": lambda v: fmt_count(v, 1)}
+        fmt = {"pct": lambda v: percent(v, digits=1, fixed=True), "money": lambda v: money(v, lang),
+               "count": lambda v: number(v, digits=0), "count1": lambda v: number(v, digits=1, fixed=True)}
 
         def diff(m: str, kind: str) -> str:
             a, b = float(s.loc["scenario", m]), float(s.loc["yours", m])
@@ -288,9 +290,9 @@ class TeamLab(SectionedApp):
             + "".join(f'<td data-policy="{slot}">{fmt[kind](float(s.loc[slot, m]))}</td>' for slot in SLOTS)
             + f'<td class="sdw-diff">{esc(diff(m, kind))}</td></tr>' for m, kind in METRICS)
         reading = t("team_lab.reading", lang, revenue=diff("revenue", "money"),
-                    turnover=fmt_pct(float(s.loc["yours", "turnover_annual"]), 0),
-                    ramp=fmt_pct(float(s.loc["yours", "new_hire_ramp"]), 0),
-                    hours=fmt_count(float(s.loc["yours", "development_hours"])))
+                    turnover=percent(float(s.loc["yours", "turnover_annual"]), digits=0, fixed=True),
+                    ramp=percent(float(s.loc["yours", "new_hire_ramp"]), digits=0, fixed=True),
+                    hours=number(float(s.loc["yours", "development_hours"]), digits=0))
         note = t("team_lab.summary.note", lang, replications=int(cmp.runs.replication.max()),
                  weeks=self.base.horizon_weeks, seconds=f"{self.last_run_seconds or 0:.1f}")
         self.summary_view.value = (

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from simlib.cases import case_titles
+from simlib.analysis.cases import case_titles
 
 from .conftest import FIGURE_DATA
 

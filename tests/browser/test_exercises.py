@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from simlib.drills import DRILLS, load_material
-from simlib.i18n import t
+from simlib.base.i18n import t
+from simlib.content.drills import DRILLS, load_material
 
 from .conftest import FIGURE_DATA
 

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from simlib.i18n import t
-from simlib.lessons import MODULES
+from simlib.base.i18n import t
+from simlib.content.lessons import MODULES
 from simlib.ui.lesson import figure_name
 
 from .conftest import FIGURE_DATA
