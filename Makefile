@@ -62,6 +62,7 @@ bench: install
 
 lint: install
 	$(VENV)/bin/ruff check simlib tests benchmarks
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) build *.egg-info tests/artifacts .hypothesis

@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # Finished case runs are cached (simlib.ui.case_study.cache_dir); the tests keep theirs apart from a
 # user's, and every process they start (Voilà, notebook kernels) inherits this.
 os.environ.setdefault("SDW_CACHE", str(Path(tempfile.gettempdir()) / "sdw-test-cache"))
+# A catalog text asked for without one of its {placeholders} raises (simlib.base.i18n): a test fails instead
+# of a page showing a raw template. Kernels and servers the tests start inherit it.
+os.environ.setdefault("SDW_STRICT_I18N", "1")
 # Exercise pages save a trainee's answers (simlib.data.answers): tests never write to the user's home.
 os.environ.setdefault("SDW_ANSWERS", str(Path(tempfile.gettempdir()) / f"sdw-test-answers-{os.getpid()}.sqlite"))
 

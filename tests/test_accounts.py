@@ -1,4 +1,4 @@
-"""The account-base simulation (simlib/accounts.py; COURSE.md §6 "Customers", §5's customer-success
+"""The account-base simulation (simlib/models/accounts; COURSE.md §6 "Customers", §5's customer-success
 case): validation with localised messages, reproducibility, common random numbers, analytic checks,
 the calibration of the two customer scenarios, and SLA accounting against simlib.formulas.customers."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The answer store (simlib/answers.py): every attempt kept with its UTC time and score, answers survive a
+"""The answer store (simlib/data/answers): every attempt kept with its UTC time and score, answers survive a
 reload, a trainee's history and its CSV / Excel exports, and two stores (or processes) on one file."""
 from __future__ import annotations
 

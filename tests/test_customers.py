@@ -176,6 +176,19 @@ def test_synthetic_accounts_are_reproducible_and_seeded():
     assert set(a["region"]) <= {"East", "South", "North", "other"}
 
 
+def test_synthetic_accounts_draw_from_the_generator_the_caller_passes():
+    from simlib.base.rng import Streams
+    a = synthetic_accounts(300, seed=11)
+    assert a.equals(synthetic_accounts(300, rng=np.random.default_rng(11)))     # a seed is its generator
+    b = synthetic_accounts(300, rng=Streams(11)["customers"])
+    assert b.equals(synthetic_accounts(300, rng=Streams(11)["customers"])) and not b.equals(a)
+    gen = np.random.default_rng(3)
+    first, second = synthetic_accounts(50, rng=gen), synthetic_accounts(50, rng=gen)   # the caller's stream moves on
+    assert not first.equals(second)
+    with pytest.raises(TypeError):
+        synthetic_accounts(10, rng=11)
+
+
 def test_synthetic_accounts_reproduce_the_80_20_pattern():
     shares = [abc_tiers(synthetic_accounts(1000, seed=s)).summary.loc["A", "value_share"] for s in range(40)]
     assert 0.77 <= np.mean(shares) <= 0.83

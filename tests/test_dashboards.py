@@ -142,9 +142,10 @@ def test_no_targets_ranks_by_actual(hand):
 def test_status_rule():
     att = np.array([1.0, 0.45, 0.39, 0.2, np.nan])
     proj = att / 0.5
-    assert D._status(att, proj, 0.5, 0.1).tolist() == ["met", "on_pace", "behind_pace", "off_track", "no_target"]
+    assert D.pace_status(att, proj, 0.5, 0.1).tolist() == ["met", "on_pace", "behind_pace", "off_track",
+                                                           "no_target"]
     # early in a period nobody is behind: the margin absorbs the first days
-    assert D._status(np.zeros(2), np.zeros(2), 0.05, 0.1).tolist() == ["on_pace", "on_pace"]
+    assert D.pace_status(np.zeros(2), np.zeros(2), 0.05, 0.1).tolist() == ["on_pace", "on_pace"]
 
 
 def test_drill_down(hand):
@@ -174,8 +175,12 @@ def test_every_text_key_the_modules_use_exists():
     import re
     pattern = re.compile(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
     used = set()
-    for name in ("data/crm.py", "data/dashboards.py", "viz/dashboards.py"):
-        used |= set(pattern.findall((ROOT / "simlib" / name).read_text(encoding="utf-8")))
+    for name in ("data/crm", "data/dashboards", "viz/dashboards"):      # a module, or a package of modules
+        module = ROOT / "simlib" / name
+        single = module.with_suffix(".py")
+        files = [single] if single.exists() else sorted(module.glob("*.py"))
+        for path in files:
+            used |= set(pattern.findall(path.read_text(encoding="utf-8")))
     used |= {f"dashboards.status.{s}" for s in D.STATUSES} | {f"dashboards.period.{p}" for p in D.PERIODS}
     used |= {f"dashboards.item.{i}" for i in D.ACTIVITY_ITEMS} | {f"crm.outcome.{o}" for o in ("won", "lost", "open")}
     assert len(used) > 40

@@ -1,4 +1,4 @@
-"""The course's drills (simlib/drills.py, COURSE.md §9): for each drill a right answer passes, the typical
+"""The course's drills (simlib/content/drills, COURSE.md §9): for each drill a right answer passes, the typical
 mistakes get their specific hint, the feedback never states the key's expected values, and every line
 renders in 繁體中文, 简体中文 and English. Keys stay with trainers; material carries the three languages."""
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pytest
 
 import simlib
 from simlib.content import drills as D
+from simlib.content.drills import s1_review as R
 from simlib.core.funnel import required_leads
 from simlib.formulas.appraisal import self_check
 from simlib.formulas.customers import abc_tiers
@@ -203,7 +204,7 @@ def test_smart_target_typical_mistakes():
     fb = D.check_smart_target({"statement": "Q3 sales of the smart office line reach 1 million yuan by September 30",
                                "target": 1, "unit": "million_yuan", "deadline": "2025-09-30"}, simulate=False)
     assert keys_of(fb, "problem") == ["drills.smart_target.below_history"]
-    assert any("−7%" in line for line in fb.lines("en"))
+    assert any("-7%" in line for line in fb.lines("en"))
     # a gut-feel +50 %: far off the trend, and the simulation says too hard
     a = {"statement": "下季度(9月30日前)智能辦公設備銷售額增長 50%", "target": 162, "unit": "10k_yuan",
          "deadline": "2025-09-30"}
@@ -317,6 +318,23 @@ def test_review_world_is_at_35_percent_with_the_keys_causes():
     assert "work_hours" not in shown and "0.35" not in shown
 
 
+def test_review_world_is_the_callers_own_copy():
+    """The seeded run is simulated once and cached, but each caller gets its own copy: what one trainee's
+    page does to its tables never reaches another's world."""
+    key = D.load_key("mid_quarter_review")
+    *_, first = R._world(key)
+    deals, visits, weekly = first.deals.copy(), first.visits.copy(), first.weekly()
+    first.deals["value"] = 0.0
+    first.deals.loc[:, "outcome"] = "lost"
+    first.visits["finished_at"] = np.nan
+    *_, again = R._world(key)
+    assert again is not first
+    pd.testing.assert_frame_equal(again.deals, deals)
+    pd.testing.assert_frame_equal(again.visits, visits)
+    pd.testing.assert_frame_equal(again.weekly(), weekly)
+    assert D.review_dashboard()["summary"]["completion"] > 0.3
+
+
 def test_review_projection_keeps_the_quarter_so_far_and_moves_the_rest():
     base = D.project_quarter({})
     assert base["with_fixes"] == base["baseline"] and base["gain_pp"] == 0
@@ -340,9 +358,9 @@ def test_review_projection_keeps_the_quarter_so_far_and_moves_the_rest():
 
 def test_review_pre_review_deals_are_unchanged_by_fixes():
     key, mat = D.load_key("mid_quarter_review"), D.load_material("mid_quarter_review")
-    sc, seed, q0, base = D._world(key)
-    fx = D._fixes({"leads_pct": 20, "conversion_pp": {"proposal": 10}, "hours_per_week": 4}, mat)
-    fixed = D._run_with_fixes(sc, seed, q0 + 6, fx, base)
+    sc, seed, q0, base = R._world(key)
+    fx = R._fixes({"leads_pct": 20, "conversion_pp": {"proposal": 10}, "hours_per_week": 4}, mat)
+    fixed = R._run_with_fixes(sc, seed, q0 + 6, fx, base)
     start = q0 + 6
     b = base.deals[base.deals["closed_at"] < start].reset_index(drop=True)
     f = fixed.deals[fixed.deals["closed_at"] < start].reset_index(drop=True)
@@ -360,21 +378,21 @@ def test_review_other_futures_keep_the_past_and_are_unbiased():
     from simlib.core import engine
     from simlib.core.results import SimResult
     key = D.load_key("mid_quarter_review")
-    sc, seed, q0, base = D._world(key)
+    sc, seed, q0, base = R._world(key)
     start = q0 + 6
-    w = D._future_world(sc, seed, start, base, 3)
+    w = R._future_world(sc, seed, start, base, 3)
     other = SimResult(sc, w, engine.run(sc, w))
     def before(r):
         w = r.weekly()
         return w.loc[w["week"] <= start, "revenue"].to_numpy()
     np.testing.assert_array_equal(before(other), before(base))
-    assert not np.array_equal(D._quarter_cum(other, q0, 13), D._quarter_cum(base, q0, 13))
+    assert not np.array_equal(R._quarter_cum(other, q0, 13), R._quarter_cum(base, q0, 13))
     ranks = []
     for s in range(1, 13):
         past = simlib.simulate(sc, s)
-        final = D._quarter_cum(past, q0, 13)[-1]
-        ends = [D._quarter_cum(SimResult(sc, fw, engine.run(sc, fw)), q0, 13)[-1]
-                for fw in (D._future_world(sc, s, start, past, k) for k in range(20))]
+        final = R._quarter_cum(past, q0, 13)[-1]
+        ends = [R._quarter_cum(SimResult(sc, fw, engine.run(sc, fw)), q0, 13)[-1]
+                for fw in (R._future_world(sc, s, start, past, k) for k in range(20))]
         ranks.append(np.mean(np.array(ends) < final))
     assert 0.3 < np.mean(ranks) < 0.7, ranks
     p = D.project_quarter({"hours_per_week": 8}, futures=12)

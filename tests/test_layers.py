@@ -5,7 +5,8 @@
 - every import of every module — at the top, inside a function, anywhere but an ``if TYPE_CHECKING:``
   block, which never runs — read from the source: no cycle among simlib's modules, no floor importing a
   floor above it or the package face;
-- the content root found in one module only.
+- no module over :data:`MAX_LINES` lines; the content root found in one module only; random draws only
+  through :class:`simlib.base.rng.Streams` or a generator a caller hands in.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "simlib"
+MAX_LINES = 800
 FLOORS = ("base", "formulas", "core", "models", "analysis", "data", "viz", "content", "ui")
 
 
@@ -127,6 +129,11 @@ def test_no_import_cycle_even_inside_functions():
     assert cycles == []
 
 
+def test_no_module_is_two_concepts():
+    long = {n: len(p.read_text(encoding="utf-8").splitlines()) for n, p in MODULES.items()}
+    assert {n: k for n, k in long.items() if k > MAX_LINES} == {}
+
+
 def test_the_content_root_is_found_in_one_module():
     """Only simlib/base/paths.py looks at where the package file lies."""
     finders = [n for n, p in MODULES.items() if "__file__" in p.read_text(encoding="utf-8").replace('"__file__"', "")]
@@ -154,3 +161,19 @@ def test_import_linter_contracts_are_kept():
     run = subprocess.run([exe, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert "0 broken" in run.stdout
+
+
+def test_random_draws_come_from_the_streams():
+    """No generator is made outside simlib.base.rng: every draw comes from a named stream of one
+    SeedSequence (common random numbers), or from a generator the caller passes in. One documented
+    exception: ``synthetic_accounts(seed=...)`` makes the one generator of a synthetic table from its seed."""
+    makers = ("default_rng", "SeedSequence(", "np.random.Generator(", "RandomState", "import random")
+    found = []
+    for name, path in MODULES.items():
+        if name == "simlib.base.rng":
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#")[0]
+            if any(m in code for m in makers) and not code.lstrip().startswith((">>>", "...")):
+                found.append(f"{name}:{n}: {line.strip()}")
+    assert [f for f in found if "simlib.formulas.customers.synthetic" not in f] == []

@@ -163,8 +163,9 @@ def test_bottleneck_reproduces_the_electronics_case():
 
 def test_allocation_figure_is_allocation_table():
     fig = block("targets", "allocation").render("en", tenure=3)
-    from simlib.content.lessons import TEAM_MONTH_TARGET, _team
-    ref = allocation_table(TEAM_MONTH_TARGET, _team("en", 3), methods=("equal", "history", "capability"), unit=1_000)
+    from simlib.content.lessons import TEAM_MONTH_TARGET, team_reps
+    ref = allocation_table(TEAM_MONTH_TARGET, team_reps("en", 3), methods=("equal", "history", "capability"),
+                           unit=1_000)
     assert [list(tr.y) for tr in fig.data] == [ref[m].tolist() for m in ("equal", "history", "capability")]
     assert all(sum(tr.y) == TEAM_MONTH_TARGET for tr in fig.data)           # no black hole
     assert list(fig.data[0].x)[-1] == "Hu Bin"

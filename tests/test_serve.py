@@ -26,7 +26,7 @@ import pytest
 from simlib.ui.serve import FILE_ARGS, PAGES, ROOT, cull_args, free_port
 
 KEYS = sorted((ROOT / "exercises" / "keys").glob("*.yaml"))
-SOURCES = [ROOT / p for p in ("simlib/content/drills.py", "simlib/ui/serve.py", "tests/test_serve.py", "pyproject.toml",
+SOURCES = [ROOT / p for p in ("simlib/content/drills/material.py", "simlib/ui/serve.py", "tests/test_serve.py", "pyproject.toml",
                               "exercises/material/smart_target.yaml", "scenarios/funnel_basics.yaml")]
 PREFIXES = ("voila/files/", "voila/render/", "voila/tree/", "voila/api/contents/", "files/", "static/",
             "voila/static/", "voila/templates/", "voila/labextensions/", "tree/", "api/contents/", "notebooks/", "")

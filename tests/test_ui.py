@@ -164,15 +164,31 @@ def test_an_invalid_scenario_is_reported_and_the_last_run_kept(lab, monkeypatch)
     assert "不能大于 1" in lab.error_text()
 
 
-def test_an_unexpected_error_shows_a_notice_not_a_traceback(lab, monkeypatch):
+def test_an_unexpected_error_shows_a_notice_not_a_traceback(lab, monkeypatch, caplog):
+    """The trainee reads a short notice in the page's language; whoever runs the server gets the traceback
+    at ERROR in the log."""
     def boom(*a, **k):
         raise RuntimeError("internal detail")
     monkeypatch.setattr(fl, "simulate", boom)
-    lab.controls["leads.per_week"].value = 61
+    with caplog.at_level("ERROR", logger="simlib"):
+        lab.controls["leads.per_week"].value = 61
     text = lab.error_text()
     assert text == t("ui.error.unexpected", "en", kind="RuntimeError")
     assert "internal detail" not in lab.message.value and "Traceback" not in lab.message.value
     assert isinstance(lab.last_exception, RuntimeError)
+    [record] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert record.exc_info and record.exc_info[0] is RuntimeError and "internal detail" in caplog.text
+
+
+def test_a_missing_placeholder_fails_instead_of_showing_a_template(monkeypatch, caplog):
+    from simlib.base import i18n
+    monkeypatch.setenv(i18n.STRICT_ENV, "1")
+    with pytest.raises(i18n.MissingPlaceholder, match="ui.error.unexpected"):
+        t("ui.error.unexpected", "en")                    # its {kind} is not given
+    monkeypatch.setenv(i18n.STRICT_ENV, "0")              # a user's server: logged, the page goes on
+    with caplog.at_level("ERROR", logger="simlib"):
+        assert "{kind}" in t("ui.error.unexpected", "en")
+    assert "ui.error.unexpected" in caplog.text
 
 
 @pytest.mark.parametrize("end", ["min", "max"])

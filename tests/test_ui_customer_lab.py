@@ -247,7 +247,7 @@ def test_shares_made_whole_again_clear_the_message(lab):
 def test_an_unexpected_error_shows_a_notice_not_a_traceback(lab, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("internal detail")
-    monkeypatch.setattr(cl, "simulate_accounts", boom)
+    monkeypatch.setattr(cl, "replicate_policy", boom)
     lab.seed.value = 4
     assert lab.error_text() == t("customer_lab.error.unexpected", "en", kind="RuntimeError")
     assert "internal detail" not in lab.message.value and "Traceback" not in lab.message.value

@@ -1,4 +1,4 @@
-"""Exercise pages without a browser (simlib/ui/exercise.py, simlib/ui/exercise_forms.py, simlib/viz_drills.py):
+"""Exercise pages without a browser (simlib/ui/exercise.py, simlib/ui/exercise_forms.py, simlib/viz/drills):
 each drill's page builds in the three languages, a right answer typed into its form passes, a typical
 mistake gets its feedback, every check is saved and comes back on a new page, the trainee's answers
 download as CSV and Excel, and nothing of a trainer's key reaches the page.

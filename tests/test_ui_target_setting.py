@@ -305,7 +305,7 @@ def test_from_query(monkeypatch):
 def test_an_unexpected_error_shows_a_notice_not_a_traceback(app, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("internal detail")
-    monkeypatch.setattr(ts, "split_time", boom)
+    monkeypatch.setattr(ts.time_split, "split_time", boom)       # the panel of section 1 splits the year
     app.annual.value = 90_000_000
     assert t("target_setting.error.unexpected", "en", kind="RuntimeError") in app.error_text()
     assert "internal detail" not in app.message.value and "Traceback" not in app.message.value

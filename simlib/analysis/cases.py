@@ -54,7 +54,7 @@ from simlib.base.records import record_problems, validate_record
 from simlib.base.schema import Issue, ScenarioError, StrictModel, read_source
 from simlib.core.replication import ratio_change, run_replications
 from simlib.core.results import SimResult
-from simlib.core.scenario import Labels, Scenario, _check_labels, _set_path, load_scenario
+from simlib.core.scenario import Labels, Scenario, check_labels, set_path, load_scenario
 from simlib.models.accounts import SUMMARY_KEYS, AccountsSpec, load_accounts, simulate_accounts
 
 __all__ = [
@@ -304,7 +304,7 @@ class Variant(StrictModel):
     set: dict[str, Any] = Field(default_factory=dict, max_length=100)
     explain: Labels | None = None
 
-    _labels = field_validator("label", "explain")(_check_labels)
+    _labels = field_validator("label", "explain")(check_labels)
 
 
 class Check(StrictModel):
@@ -319,7 +319,7 @@ class Check(StrictModel):
     label: Labels | None = None
     source: str = Field("", max_length=300)
 
-    _labels = field_validator("label")(_check_labels)
+    _labels = field_validator("label")(check_labels)
 
     @property
     def variants(self) -> list[str]:
@@ -348,7 +348,7 @@ class CaseSpec(StrictModel):
     notes: Labels | None = None
     replications: int = Field(100, ge=2, le=2000, description="replications of check_case by default")
 
-    _labels = field_validator("title", "story", "notes")(_check_labels)
+    _labels = field_validator("title", "story", "notes")(check_labels)
     _origin: str | None = PrivateAttr(None)
     _scenarios: dict[str, Scenario] = PrivateAttr(default_factory=dict)
 
@@ -448,7 +448,7 @@ class CaseSpec(StrictModel):
                 if self.kind == "accounts":
                     data = copy.deepcopy(self.base_world)
                     for path, value in self.changes(variant).items():
-                        _set_path(data, path, value)
+                        set_path(data, path, value)
                     cache[variant] = load_accounts(data)
                 else:
                     cache[variant] = self.base_scenario.with_changes(self.changes(variant))
@@ -483,7 +483,7 @@ def case_heads() -> dict[str, dict]:
     out = {}
     for path in case_files():
         if (NOTEBOOKS_DIR / f"{path.stem}.ipynb").is_file():
-            out[path.stem] = _case_head(str(path), path.stat().st_mtime)
+            out[path.stem] = copy.deepcopy(_case_head(str(path), path.stat().st_mtime))   # the cache stays intact
     return out
 
 

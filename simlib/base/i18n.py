@@ -12,19 +12,41 @@ Every user-facing string — validation errors, app labels, sentences about resu
 
 A key missing in one language falls back to zh-Hant, then English; a test keeps the three
 catalogs in step so the fallback never shows in practice.
+
+Two languages have a role without being asked for, and neither changes at run time:
+:data:`DEFAULT_LANGUAGE` (zh-Hant, the course's) is what a page shows when its reader names none;
+:data:`MESSAGE_LANGUAGE` (English) is what text asked for without a language is written in — ``str()`` of
+an error, logs, the command line by default. Pages always pass their own language.
+
+A text whose ``{placeholder}`` is not given is a bug: it is logged at ERROR and, with ``SDW_STRICT_I18N=1``
+(set by the tests), raises :class:`MissingPlaceholder`, so a test fails rather than a page showing a raw
+template.
 """
 from __future__ import annotations
 
+import logging
+import os
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
+from types import MappingProxyType
 
 import yaml
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "catalog", "get_language", "normalize_lang", "set_language", "t"]
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "MESSAGE_LANGUAGE", "MissingPlaceholder", "catalog", "get_language",
+           "normalize_lang", "t"]
 
 LANGUAGES: tuple[str, ...] = ("zh-Hant", "zh-Hans", "en")
+#: the language of a page whose reader names none (the course's)
 DEFAULT_LANGUAGE = "zh-Hant"
-_current = {"lang": "en"}  # the library's own default for exception text; apps pass their language
+#: the language of text asked for without a language: ``str(error)``, logs, the command line's default
+MESSAGE_LANGUAGE = "en"
+STRICT_ENV = "SDW_STRICT_I18N"
+log = logging.getLogger(__name__)
+
+
+class MissingPlaceholder(KeyError):
+    """A catalog text was asked for without one of its ``{placeholders}`` (strict mode only)."""
 
 
 def normalize_lang(lang: str | None) -> str:
@@ -41,13 +63,9 @@ def normalize_lang(lang: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
-def set_language(lang: str) -> None:
-    """Set the language of exception texts (``str(ScenarioError)``); apps pass theirs explicitly."""
-    _current["lang"] = normalize_lang(lang)
-
-
 def get_language() -> str:
-    return _current["lang"]
+    """The language of text asked for without one: :data:`MESSAGE_LANGUAGE` (it never changes)."""
+    return MESSAGE_LANGUAGE
 
 
 def _flatten(d: dict, prefix: str = "") -> dict[str, str]:
@@ -62,8 +80,9 @@ def _flatten(d: dict, prefix: str = "") -> dict[str, str]:
 
 
 @cache
-def catalog(lang: str) -> dict[str, str]:
-    """The flat ``{dotted key: text}`` catalog of one language."""
+def catalog(lang: str) -> Mapping[str, str]:
+    """The flat ``{dotted key: text}`` catalog of one language, read once and read-only (every page of a
+    server shares it)."""
     folder = resources.files("simlib").joinpath("locales")
     out: dict[str, str] = {}
     files = sorted((f for f in folder.iterdir() if f.name == f"{lang}.yaml" or f.name.endswith(f".{lang}.yaml")),
@@ -73,12 +92,13 @@ def catalog(lang: str) -> dict[str, str]:
             if key in out:
                 raise ValueError(f"catalog key {key!r} defined twice for {lang} (in {f.name})")
             out[key] = text
-    return out
+    return MappingProxyType(out)
 
 
 def t(key: str, lang: str | None = None, /, **params) -> str:
-    """The text for ``key`` in ``lang`` with ``{placeholders}`` filled from ``params``."""
-    lang = normalize_lang(lang) if lang else get_language()
+    """The text for ``key`` in ``lang`` (:data:`MESSAGE_LANGUAGE` if none) with ``{placeholders}`` filled from
+    ``params``; a key no catalog has comes back as the key itself."""
+    lang = normalize_lang(lang) if lang else MESSAGE_LANGUAGE
     for candidate in (lang, DEFAULT_LANGUAGE, "en"):
         text = catalog(candidate).get(key)
         if text is not None:
@@ -87,5 +107,8 @@ def t(key: str, lang: str | None = None, /, **params) -> str:
         return key
     try:
         return text.format(**params)
-    except (KeyError, IndexError, ValueError):
+    except (KeyError, IndexError, ValueError) as exc:
+        log.error("catalog text %s (%s) cannot be filled from %s: %r", key, lang, sorted(params), exc)
+        if os.environ.get(STRICT_ENV, "") not in ("", "0"):
+            raise MissingPlaceholder(f"{key} ({lang}): {exc!r} not given; given: {sorted(params)}") from exc
         return text

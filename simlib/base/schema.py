@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from simlib.base.i18n import get_language, t
+from simlib.base.i18n import MESSAGE_LANGUAGE, t
 
 __all__ = ["Issue", "ScenarioError", "StrictModel", "dedupe_issues", "format_path", "issue_from_error", "parse_yaml",
            "read_source", "validate_model"]
@@ -44,7 +44,7 @@ class Issue:
 class ScenarioError(ValueError):
     """A scenario that cannot be used, with every problem found, each naming its field.
 
-    ``str(err)`` is in the library's language (English unless :func:`simlib.base.i18n.set_language`);
+    ``str(err)`` is in :data:`simlib.base.i18n.MESSAGE_LANGUAGE` (English);
     apps call ``err.message(lang)``.
     """
 
@@ -69,7 +69,7 @@ class ScenarioError(ValueError):
         return "\n".join(lines)
 
     def __str__(self) -> str:
-        return self.message(get_language())
+        return self.message(MESSAGE_LANGUAGE)
 
     @property
     def paths(self) -> list[str]:

@@ -56,7 +56,9 @@ __all__ = [
     "ScenarioError",
     "Stage",
     "Team",
+    "check_labels",
     "load_scenario",
+    "set_path",
     "validate_model",
 ]
 
@@ -68,7 +70,8 @@ MAX_REPS = 5_000
 Labels = dict[str, str]
 
 
-def _check_labels(v: Labels | None) -> Labels | None:
+def check_labels(v: Labels | None) -> Labels | None:
+    """A ``label:`` mapping's languages must be ones the workbook speaks (a validator shared with case files)."""
     if v is not None:
         for k in v:
             if k not in LANGUAGES:
@@ -85,7 +88,7 @@ class Stage(StrictModel):
     wait_weeks: float = Field(0.0, ge=0, le=52, description="mean customer wait before the work (exponential)")
     label: Labels | None = None
 
-    _labels = field_validator("label")(_check_labels)
+    _labels = field_validator("label")(check_labels)
 
     def display(self, lang: str) -> str:
         """The stage's label in ``lang`` (its name when no label is given)."""
@@ -240,7 +243,7 @@ class Scenario(StrictModel):
         """
         data = self.to_dict()
         for path, value in changes.items():
-            _set_path(data, path, value)
+            set_path(data, path, value)
         return load_scenario(data)
 
     @property
@@ -280,7 +283,8 @@ def _plan_file(ref: str, origin: str | None) -> Any:
 _INDEX = re.compile(r"\[(\d+)\]")
 
 
-def _set_path(data: dict, path: str, value: Any) -> None:
+def set_path(data: dict, path: str, value: Any) -> None:
+    """Set ``value`` at a dotted ``path`` (``funnel.stages[1].conversion``) in nested ``data``, in place."""
     parts = [p for p in _INDEX.sub(r".\1", path).split(".") if p]
     node: Any = data
     for i, part in enumerate(parts):

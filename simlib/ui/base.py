@@ -34,6 +34,7 @@ import inspect
 import io
 import logging
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar
 from urllib.parse import parse_qs
@@ -59,11 +60,25 @@ __all__ = [
     "esc",
     "guarded",
     "row",
+    "server_log",
     "xlsx_bytes",
     "xlsx_link",
 ]
 
 log = logging.getLogger(__name__)
+
+
+def server_log() -> None:
+    """Send simlib's errors (with their tracebacks) to the process's own stderr — in a Voilà kernel, the
+    server's log, where whoever runs ``make app`` sees them — unless logging is configured already. Never
+    to the page: a trainee sees the short, localised notice instead."""
+    root = logging.getLogger("simlib")
+    if root.handlers or logging.getLogger().handlers:
+        return
+    handler = logging.StreamHandler(sys.__stderr__)
+    handler.setLevel(logging.ERROR)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
 
 CSS_RULES = """
 .sdw-app { font-family: "Noto Sans CJK TC", "Noto Sans CJK SC", system-ui, sans-serif; }
@@ -119,7 +134,8 @@ def guarded(area: str):
             except ScenarioError as exc:
                 self._errors[area] = exc
             except Exception as exc:
-                log.info("%s: %s failed", type(self).__name__, fn.__name__, exc_info=True)
+                log.exception("%s.%s failed (the page shows: %s)", type(self).__name__, fn.__name__,
+                              t(self.UNEXPECTED_KEY, "en", kind=type(exc).__name__))
                 self.last_exception = exc
                 self._errors[area] = exc
             else:
@@ -189,6 +205,7 @@ class AppBase:
     UNEXPECTED_KEY: ClassVar[str] = "ui.error.unexpected"
 
     def __init__(self, lang: str = "zh-Hant"):
+        server_log()
         self.lang = normalize_lang(lang)
         self.last_exception: Exception | None = None
         self._errors: dict[str, Exception | None] = {}

@@ -8,9 +8,9 @@ In a notebook served by Voilà::
     from simlib.ui.customer_lab import CustomerLab
     CustomerLab.from_query().show()
 
-Without a browser the same object is driven through its widgets; every number comes from
-:func:`simlib.models.accounts.simulate_accounts` on the seeds of :func:`simlib.base.rng.replication_seeds`, as
-:func:`simlib.models.accounts.replicate_accounts` runs them::
+Without a browser the same object is driven through its widgets. The page holds only widgets: every number
+comes from :func:`simlib.models.accounts.replicate_policy` (the replications of
+:func:`simlib.models.accounts.replicate_accounts`), the plan table from :func:`simlib.models.accounts.planned_visits`::
 
     >>> lab = CustomerLab(lang="en", replications=1)
     >>> lab.visit_plan.value = "focus"                        # S3: 80 % of the hours on A
@@ -28,7 +28,6 @@ from __future__ import annotations
 import copy
 import math
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,26 +38,25 @@ import pandas as pd
 from simlib.base.fmt import money, number, percent
 from simlib.base.i18n import catalog, t
 from simlib.base.paths import content_root
-from simlib.base.rng import replication_seeds
 from simlib.base.schema import Issue, ScenarioError, read_source
 from simlib.formulas.customers import abc_tiers
 from simlib.formulas.customers import localise as localise_customers
-from simlib.formulas.targets import split
 from simlib.models.accounts import (
-    SUMMARY_KEYS,
     TIERS,
-    AccountsResult,
     AccountsSpec,
+    PolicyRun,
     load_accounts,
-    simulate_accounts,
+    planned_visits,
+    replicate_policy,
 )
 from simlib.models.accounts import localise as localise_accounts
 from simlib.ui.base import SectionedApp, card, csv_link, esc, guarded, row
 from simlib.ui.figures import DEFAULT_RENDERER, Renderer, make_view
 from simlib.viz import customers as VC
 
+# PolicyRun and planned_visits are the model's (simlib.models.accounts), named here for the page's callers
 __all__ = ["ACCOUNT_COLUMNS", "MONTHS", "SCENARIO_DIR", "CustomerLab", "PolicyRun", "planned_visits",
-           "scenario_library", "simulate_policy"]
+           "scenario_library"]
 
 ROOT = content_root()
 SCENARIO_DIR = ROOT / "scenarios" / "customers"
@@ -95,94 +93,6 @@ def scenario_library(folder: str | Path = SCENARIO_DIR) -> dict[str, Path]:
     paths = {p.stem: p for p in sorted(Path(folder).glob("*.yaml"))}
     first = [k for k in ("tiering", "customer_success") if k in paths]
     return {k: paths[k] for k in [*first, *(k for k in paths if k not in first)]}
-
-
-@dataclass(frozen=True)
-class PolicyRun:
-    """One policy over the replications.
-
-    Attributes:
-        runs: one row per replication, ``replication, seed`` and :data:`~simlib.models.accounts.SUMMARY_KEYS`
-            (exactly :func:`~simlib.models.accounts.replicate_accounts`' rows).
-        by_tier: :meth:`~simlib.models.accounts.AccountsResult.by_tier` of every replication (``replication`` first).
-        sla: complaints answered within their SLA per severity, over all replications
-            (:func:`simlib.viz.customers.sla_by_severity` of :meth:`~simlib.models.accounts.AccountsResult.complaint_check`).
-        first: the first replication's result (its tables go to the downloads and the Pareto chart).
-    """
-    runs: pd.DataFrame
-    by_tier: pd.DataFrame
-    sla: pd.DataFrame
-    first: AccountsResult
-
-    def means(self) -> pd.Series:
-        """The summary keys' means over the replications (NaN runs left out)."""
-        return self.runs[list(SUMMARY_KEYS)].astype(float).mean()
-
-
-def simulate_policy(spec: AccountsSpec, replications: int, seed: int, progress=None) -> PolicyRun:
-    """``spec`` (its own ``policy``) for :data:`MONTHS` months, ``replications`` times on the seeds
-    ``replication_seeds(seed, replications)``; ``progress()`` is called after each run."""
-    seeds = replication_seeds(seed, replications)
-    rows, tiers, first = [], [], None
-    hours = {v: getattr(spec.complaints.sla_hours, v) for v in VC.SEVERITIES}
-    sla = None
-    for i, s in enumerate(seeds):
-        res = simulate_accounts(spec, s, MONTHS)
-        rows.append(res.summary())
-        bt = res.by_tier().reset_index()
-        bt.insert(0, "replication", i + 1)
-        tiers.append(bt)
-        one = VC.sla_by_severity(res.complaint_check(), hours)
-        sla = one if sla is None else sla.assign(complaints=sla.complaints + one.complaints,
-                                                 within=sla.within + one.within)
-        if first is None:
-            first = res
-        if progress:
-            progress()
-    runs = pd.DataFrame(rows)
-    runs.insert(0, "replication", np.arange(1, len(seeds) + 1))
-    runs["seed"] = np.asarray(seeds, dtype=np.int64)
-    sla["within_share"] = (sla.within / sla.complaints.where(sla.complaints > 0)).astype(float)
-    return PolicyRun(runs=runs, by_tier=pd.concat(tiers, ignore_index=True), sla=sla, first=first)
-
-
-def planned_visits(spec: AccountsSpec) -> pd.DataFrame:
-    """Each tier's planned visits per account a month at the start (the starting book, the spec's
-    ``policy``), as the model plans month 1: ``tier, accounts, norm, managed, planned, coverage``
-    (planned ÷ norm), and the hours the team's accounts would need at their norms (``attrs["need"]``).
-
-        >>> df = planned_visits(load_accounts("scenarios/customers/tiering.yaml"))
-        >>> df.planned.round(3).tolist(), round(df.attrs["need"])
-        ([1.212, 0.606, 0.152], 1650)
-    """
-    pol, team = spec.policy, spec.team
-    counts = split(spec.accounts.n, {k: spec.tiers.of(k).share for k in TIERS})
-    norm = {k: spec.tiers.of(k).visits_per_month for k in TIERS}
-    managed = {k: k in pol.dedicated_managers for k in TIERS}
-    team_tiers = [k for k in TIERS if not managed[k] and counts[k] > 0]
-    capacity = team.hours_per_month / team.hours_per_visit
-    planned = {k: norm[k] * pol.manager_visits for k in TIERS if managed[k]}
-    if team_tiers:
-        if pol.visit_plan == "norm":
-            demand = sum(counts[k] * norm[k] for k in team_tiers)
-            scale = capacity / demand if demand > capacity else 1.0
-            planned.update({k: norm[k] * scale for k in team_tiers})
-        elif pol.visit_plan == "equal":
-            each = capacity / sum(counts[k] for k in team_tiers)
-            planned.update({k: each for k in team_tiers})
-        else:
-            f = {k: getattr(pol.focus, k) for k in team_tiers}
-            total = sum(f.values())
-            f = {k: v / total for k, v in f.items()} if total > 0 else {
-                k: counts[k] / sum(counts[j] for j in team_tiers) for k in team_tiers}
-            planned.update({k: f[k] * capacity / counts[k] for k in team_tiers})
-    rows = [{"tier": k, "accounts": int(counts[k]), "norm": norm[k], "managed": managed[k],
-             "planned": float(planned.get(k, 0.0)),
-             "coverage": planned.get(k, 0.0) / norm[k] if norm[k] > 0 else float("nan")} for k in TIERS]
-    df = pd.DataFrame(rows)
-    df.attrs["need"] = sum(counts[k] * norm[k] for k in team_tiers) * team.hours_per_visit
-    df.attrs["visits"] = capacity
-    return df
 
 
 def _signed(v: float, fmt) -> str:
@@ -531,7 +441,7 @@ class CustomerLab(SectionedApp):
         self.progress.max, self.progress.value = max(total, 1), 0
         self.progress.layout.visibility = "visible"
 
-        def progress() -> None:
+        def progress(done: int, of: int) -> None:          # one policy's runs done so far
             self.progress.value += 1
             self.status.value = (f'<span class="sdw-muted">'
                                  f'{esc(t("customer_lab.sim.running", self.lang, done=self.progress.value, total=total))}'
@@ -541,9 +451,10 @@ class CustomerLab(SectionedApp):
             if key not in self._base_cache:
                 if len(self._base_cache) >= 4:
                     self._base_cache.pop(next(iter(self._base_cache)))
-                self._base_cache[key] = simulate_policy(base, reps, seed, progress)
+                self._base_cache[key] = replicate_policy(base, reps, seed, months=MONTHS, progress=progress)
             runs = {"base": self._base_cache[key]}
-            runs["yours"] = runs["base"] if same else simulate_policy(yours, reps, seed, progress)
+            runs["yours"] = runs["base"] if same else replicate_policy(yours, reps, seed, months=MONTHS,
+                                                                       progress=progress)
         finally:
             self.progress.layout.visibility = "hidden"
             self.status.value = ""

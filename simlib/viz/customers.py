@@ -27,6 +27,7 @@ import plotly.graph_objects as go
 from simlib.base.fmt import percent
 from simlib.base.i18n import t
 from simlib.formulas.customers import COMPLAINT_SLA_HOURS, abc_tiers
+from simlib.models.accounts import sla_by_severity  # the tables the complaints figure draws (re-exported)
 from simlib.viz.layout import HEIGHT, figure_layout
 
 __all__ = [
@@ -162,26 +163,6 @@ def pareto_figure(profit: Sequence[float], shares: Mapping[str, Sequence[float]]
 
 
 # -- complaints ------------------------------------------------------------------------------------------------
-def sla_by_severity(checked: pd.DataFrame, sla: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """Complaints answered within their SLA, per severity, from a table
-    :func:`simlib.formulas.customers.check_complaints` returned: ``severity, sla_hours, complaints, within,
-    within_share`` (NaN with no complaint), every severity of ``sla`` (default 24 h / 4 h / 1 h) in order.
-
-        >>> df = pd.DataFrame({"severity": ["general", "general", "major"], "breached": [False, True, False]})
-        >>> sla_by_severity(df).values.tolist()
-        [['general', 24.0, 2, 1, 0.5], ['urgent', 4.0, 0, 0, nan], ['major', 1.0, 1, 1, 1.0]]
-    """
-    hours = dict(COMPLAINT_SLA_HOURS if sla is None else sla)
-    rows = []
-    for sev, h in hours.items():
-        m = checked["severity"].to_numpy() == sev
-        n = int(m.sum())
-        within = int((~checked["breached"].to_numpy(dtype=bool)[m]).sum())
-        rows.append({"severity": sev, "sla_hours": float(h), "complaints": n, "within": within,
-                     "within_share": within / n if n else float("nan")})
-    return pd.DataFrame(rows)
-
-
 def complaints_figure(sla: Mapping[str, pd.DataFrame], lang: str, names: Mapping[str, str] | None = None) -> go.Figure:
     """Share of complaints answered within their SLA by severity (general 24 h, urgent 4 h, major 1 h),
     one bar group per policy label; ``sla`` maps a label to a :func:`sla_by_severity` table.
