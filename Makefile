@@ -28,11 +28,13 @@ install: $(STAMP)
 app: install
 	$(PY) -m simlib.ui.serve --host $(HOST) --port $(PORT)
 
-# Debian's chromium for the browser tests and Noto CJK so that Chinese renders (TOOLCHAIN.md).
+# Debian's chromium for the browser tests, Noto CJK so that Chinese renders, and PostgreSQL for the workshop
+# store's tests (each test process starts a throwaway server from its binaries; TOOLCHAIN.md).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	(fc-list 2>/dev/null | grep -qi "Noto Sans CJK") || missing="$$missing fonts-noto-cjk"; \
+	(ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1) || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
 	  echo "Installing with apt:$$missing"; \

@@ -13,6 +13,7 @@ import-linter contract in ``pyproject.toml`` checks it)::
     ui        widgets: the apps the notebooks show                     (ipywidgets)
     content   lessons and drills: the course as pages' content
     viz       every plotly figure                                      (plotly)
+    workshop  a trainer, teams and rounds in one seeded world, kept in SQLite or PostgreSQL
     data      CRM exports, dashboards, the answer store
     analysis  simulate / replicate, what-if, achievability, case studies
     models    reps' response to pay, team dynamics, the account base

@@ -46,3 +46,25 @@ def base():
 def base_dict():
     import copy
     return copy.deepcopy(BASE)
+
+
+def _pg_helper():
+    """tests/pg.py, loaded by path (the tests are not a package)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("sdw_tests_pg", Path(__file__).with_name("pg.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server of this test process (each xdist worker its own), stopped at the end; skipped
+    only when the machine has no PostgreSQL binaries (tests/pg.py)."""
+    pg = _pg_helper()
+    try:
+        server = pg.PostgresServer.start()
+    except pg.Unavailable as err:
+        pytest.skip(str(err))
+    yield server
+    server.stop()

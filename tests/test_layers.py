@@ -21,7 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "simlib"
 MAX_LINES = 800
-FLOORS = ("base", "formulas", "core", "models", "analysis", "data", "viz", "content", "ui")
+FLOORS = ("base", "formulas", "core", "models", "analysis", "data", "workshop", "viz", "content", "ui")
 
 
 def module_name(path: Path) -> str:

@@ -54,7 +54,7 @@ from simlib.base.records import record_problems, validate_record
 from simlib.base.schema import Issue, ScenarioError, StrictModel, read_source
 from simlib.core.replication import ratio_change, run_replications
 from simlib.core.results import SimResult
-from simlib.core.scenario import Labels, Scenario, check_labels, set_path, load_scenario
+from simlib.core.scenario import Labels, Scenario, check_labels, load_scenario, set_path
 from simlib.models.accounts import SUMMARY_KEYS, AccountsSpec, load_accounts, simulate_accounts
 
 __all__ = [

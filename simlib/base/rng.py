@@ -28,6 +28,7 @@ STREAM_NAMES: tuple[str, ...] = (
     "behaviour", "team", "customers", "spare1", "spare2",
     "people",     # team dynamics (simlib.models.team): leaving, new hires' skill
     "futures",    # other futures of a run from a point in time (simlib.content.drills.s1_review)
+    "workshop",   # a workshop's reps as it starts: their skill spread (simlib.workshop.roster)
 )
 
 KEYED_STREAMS: dict[str, int] = {

@@ -1,4 +1,4 @@
-"""Floor 8 — the course as pages' content: the module lessons and the drills with their checkers.
+"""Floor 9 — the course as pages' content: the module lessons and the drills with their checkers.
 
 - :mod:`~simlib.content.lessons`: a lesson per module, every number and chart computed;
 - :mod:`~simlib.content.drills`: the drills of COURSE.md §9, their material, checkers and feedback

@@ -163,8 +163,6 @@ class People(StrictModel):
 def check_names(sc: Scenario) -> None:
     """Cross-checks against the team and funnel (called from the scenario's validator)."""
     ppl = sc.people
-    if ppl is None:
-        return
     reps = [r.name for r in sc.team.reps]
     rep_set = set(reps)
 
@@ -172,6 +170,13 @@ def check_names(sc: Scenario) -> None:
         shown = ", ".join(valid[:12]) + (", …" if len(valid) > 12 else "")
         raise PydanticCustomError("unknown_name", "unknown name {name}",
                                   {"field": field, "name": name, "valid": shown})
+
+    for i, rep in enumerate(sc.team.reps):
+        for stage in rep.lifts or {}:
+            if stage not in sc.stage_names:
+                bad(f"team.reps[{i}].lifts.{stage}", stage, sc.stage_names)
+    if ppl is None:
+        return
 
     if ppl.mentoring is not None and ppl.mentoring.mentors is not None:
         for j, n in enumerate(ppl.mentoring.mentors):
@@ -190,8 +195,8 @@ def check_names(sc: Scenario) -> None:
 
 
 def active(sc: Scenario) -> bool:
-    """Whether ``sc`` uses team dynamics (a ``people:`` block or any rep with a role)."""
-    return sc.people is not None or any(r.role is not None for r in sc.team.reps)
+    """Whether ``sc`` uses team dynamics (a ``people:`` block, or any rep with a role or trained ``lifts``)."""
+    return sc.people is not None or any(r.role is not None or r.lifts for r in sc.team.reps)
 
 
 def draw_people(sc: Scenario, gen: np.random.Generator) -> dict:

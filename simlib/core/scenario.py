@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import Field, field_validator, model_validator
@@ -134,7 +134,8 @@ class Rep(StrictModel):
     With a ``people:`` block, ``tenure_months`` also sets where the rep is on the new-hire ramp (none:
     fully ramped). ``role`` (hunter, farmer, consultant, key_account; COURSE.md §5) changes the rep's
     stage odds and how it splits its week between new leads and deals in progress
-    (:data:`simlib.models.team.ROLE_EFFECTS`).
+    (:data:`simlib.models.team.ROLE_EFFECTS`). ``lifts`` (``{stage: points}``, with team dynamics) is what
+    past training added to the rep's stage conversions, as a ``people.training`` lift adds it.
     """
     name: str = Field(min_length=1, max_length=40)
     hours_per_week: float | None = Field(None, gt=0, le=80)
@@ -144,6 +145,8 @@ class Rep(StrictModel):
     potential: float | None = Field(None, ge=0)
     quota: float | None = Field(None, gt=0, le=1e11)
     role: Literal["hunter", "farmer", "consultant", "key_account"] | None = None
+    lifts: dict[str, Annotated[float, Field(ge=-1, le=1)]] | None = Field(None, max_length=12, description=(
+        "percentage points past training already added to stages' conversion (a workshop's trained reps)"))
 
 
 class Team(StrictModel):

@@ -165,7 +165,10 @@ class TeamDynamics:
         ten = [r.tenure_months for r in reps]
         self.tenure = np.array([math.inf if t is None else float(t) for t in ten])
         self.exper = self.tenure.copy()
-        self.lifts = np.zeros((n, n_st))
+        self.lifts = np.zeros((n, n_st))              # trained lifts of the occupants (past training: rep.lifts)
+        for r, rep in enumerate(reps):
+            for stage, lift in (rep.lifts or {}).items():
+                self.lifts[r, sc.stage_names.index(stage)] = lift
         self.hire_week = np.zeros(n, dtype=np.int64)
         self.vacant_since = np.full(n, -1, dtype=np.int64)
         self.leave_at = np.full(n, -1, dtype=np.int64)   # week a decided quit takes effect
