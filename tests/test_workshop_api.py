@@ -137,11 +137,17 @@ def test_command_line_prepares_and_archives_a_workshop(tmp_path, capsys):
     out = capsys.readouterr().out
     ws_id = out.split("workshop: ")[1].split()[0]
     key = out.split("trainer key (shown once): ")[1].split()[0]
+    code_a = out.split("team A: join code ")[1].split()[0]
+    team = Workshop.open(url, ws_id).join(code_a)
+    team.submit(team.template(), by="Mei")
     assert main(["workshop", "--db", url, "status", ws_id, "--key", key]) == 0
-    assert "round 1 of 1" in capsys.readouterr().out
+    assert "round 1 of 1; submitted: A" in capsys.readouterr().out
     assert main(["workshop", "--db", url, "status", ws_id, "--key", "wrong"]) == 2
     assert main(["workshop", "--db", url, "close", ws_id, "--key", key]) == 0
     assert main(["workshop", "--db", url, "export", ws_id, "--key", key, "--out", str(tmp_path / "debrief")]) == 0
     results = pd.read_csv(tmp_path / "debrief" / "results.csv")
     assert set(results["team"]) == {"A", "B"}
     assert (tmp_path / "debrief" / "decisions.csv").is_file() and (tmp_path / "debrief" / "leaderboard.csv").is_file()
+    xlsx = tmp_path / "debrief.xlsx"                               # Excel too, with submissions' times in it
+    assert main(["workshop", "--db", url, "export", ws_id, "--key", key, "--out", str(xlsx)]) == 0
+    assert set(pd.read_excel(xlsx, sheet_name=None)) == {"decisions", "results", "reps", "leaderboard"}

@@ -12,17 +12,18 @@ figure is redrawn), the apps :mod:`~simlib.ui.funnel_lab` (Funnel Lab), :mod:`~s
 (Target Setting), :mod:`~simlib.ui.pay_lab` (Pay Plan Lab), :mod:`~simlib.ui.team_lab` (Team Lab),
 :mod:`~simlib.ui.customer_lab` (Customer Lab), :mod:`~simlib.ui.case_study` (Case Studies),
 :mod:`~simlib.ui.dashboards` (Dashboards), :mod:`~simlib.ui.lesson` (the module lessons), :mod:`~simlib.ui.hub`
-(the landing page), and
+(the landing page), the workshop's pages :mod:`~simlib.ui.workshop_trainer` (the trainer console, its panels in
+:mod:`~simlib.ui.workshop_board`) and :mod:`~simlib.ui.workshop_team` (a team's page), and
 :mod:`~simlib.ui.serve` (starting Voilà for the browser tests and the latency benchmark).
 """
 import importlib
 
 __all__ = ["CaseStudy", "CustomerLab", "DashboardsApp", "FunnelLab", "Hub", "LessonPage", "PayLab", "TargetSetting",
-           "TeamLab"]
+           "TeamLab", "TeamPage", "TrainerConsole"]
 
 _HOME = {"CaseStudy": "case_study", "CustomerLab": "customer_lab", "DashboardsApp": "dashboards", "FunnelLab": "funnel_lab",
          "Hub": "hub", "LessonPage": "lesson", "PayLab": "pay_lab", "TargetSetting": "target_setting",
-         "TeamLab": "team_lab"}
+         "TeamLab": "team_lab", "TeamPage": "workshop_team", "TrainerConsole": "workshop_trainer"}
 
 
 def __getattr__(name: str):

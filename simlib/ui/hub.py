@@ -51,7 +51,8 @@ def _modules() -> dict[str, tuple[str, ...]]:
     from simlib.content.lessons import MODULES as LESSONS
     out = {k: (m.notebook, *m.pages) for k, m in LESSONS.items()}
     out = {k: out[k] for k in ("targets", "funnel", "pay", "appraisal", "team", "customers")} | {
-        "skills": ("exercises/objection_handling.ipynb", "exercises/group_work.ipynb"), "data": out["data"]}
+        "skills": ("exercises/objection_handling.ipynb", "exercises/group_work.ipynb"), "data": out["data"],
+        "workshop": ("workshop/trainer.ipynb", "workshop/team.ipynb")}
     return out
 
 
@@ -93,6 +94,8 @@ def _page(path: str) -> Page:
         return Page("case", stem, path)
     if path.startswith("exercises/"):
         return Page("exercise", stem, path)
+    if path.startswith("workshop/"):          # the workshop's pages: app.workshop_<stem>
+        return Page("app", f"workshop_{stem}", path)
     return Page("app", stem, path)
 
 

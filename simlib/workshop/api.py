@@ -274,11 +274,11 @@ class Trainer:
                 "waiting": [t for t in ws.teams if t not in submitted],
                 "status": {k: ws.store.round_status(ws.id, k) for k in range(1, ws.rounds + 1)}}
 
-    def run(self, round_no: int, progress=None) -> market.RoundResult:
+    def run(self, round_no: int, progress=None, *, cached: bool = True) -> market.RoundResult:
         """Run ``round_no`` for every team from the stored decisions (nothing is saved)."""
         self._check()
         history = self._ws._history(round_no)
-        return market.run_round(self._ws.spec, self._ws.seed, round_no, history, progress=progress)
+        return market.run_round(self._ws.spec, self._ws.seed, round_no, history, progress=progress, cached=cached)
 
     def close_round(self, progress=None) -> market.RoundResult:
         """Close the open round, run it for every team (a team that did not submit keeps its previous
@@ -314,7 +314,7 @@ class Trainer:
         self._check()
         if self._ws.store.round_status(self._ws.id, round_no) != "published":
             raise ScenarioError.at("round", "workshop_round_not_published", round=round_no)
-        again = self.run(round_no)
+        again = self.run(round_no, cached=False)          # every round simulated again, nothing from a cache
         teams, reps = again.to_records()
         stored_teams = self._ws.store.results(self._ws.id, round_no, kind="team")
         stored_reps = self._ws.store.results(self._ws.id, round_no, kind="rep")

@@ -337,10 +337,11 @@ def _key(spec: WorkshopSpec, seed: int, decisions: Sequence[tuple[str, list[Deci
 
 
 def _replay(spec: WorkshopSpec, seed: int, decisions: Sequence[tuple[str, list[Decisions]]], upto: int,
-            progress: Callable[[int, int], None] | None = None) -> _Played:
-    """Every team's state after round ``upto`` and that round's rows, replaying rounds 1 … ``upto``."""
+            progress: Callable[[int, int], None] | None = None, *, cached: bool = True) -> _Played:
+    """Every team's state after round ``upto`` and that round's rows, replaying rounds 1 … ``upto`` (with
+    ``cached=False`` every round is simulated again, none is taken from this process's cache)."""
     key = _key(spec, seed, decisions, upto)
-    hit = _CACHE.get(key)
+    hit = _CACHE.get(key) if cached else None
     if hit is not None:
         _CACHE.move_to_end(key)
         return hit
@@ -348,7 +349,7 @@ def _replay(spec: WorkshopSpec, seed: int, decisions: Sequence[tuple[str, list[D
         first = initial_state(spec, seed)
         played = _Played({t: first for t, _ in decisions}, [], [])
     else:
-        before = _replay(spec, seed, decisions, upto - 1)
+        before = _replay(spec, seed, decisions, upto - 1, cached=cached)
         played = _play(spec, seed, upto, before.states, {t: ds[upto - 1] for t, ds in decisions}, progress)
     _CACHE[key] = played
     while len(_CACHE) > _CACHE_SIZE:
@@ -392,13 +393,15 @@ def states_before(spec: WorkshopSpec | Mapping | str, seed: int, round_no: int,
 
 def run_round(spec: WorkshopSpec | Mapping | str, seed: int, round_no: int,
               history: Mapping[str, Sequence[Decisions | Mapping | None]],
-              progress: Callable[[int, int], None] | None = None) -> RoundResult:
+              progress: Callable[[int, int], None] | None = None, *, cached: bool = True) -> RoundResult:
     """Round ``round_no`` of the workshop for every team of ``history``.
 
     Args:
         history: ``{team: [decisions of round 1, …, round round_no]}`` (Decisions, their dicts, or ``None`` for
             a round a team left to its template); the teams' order is the rows' order.
         progress: called as ``progress(done, teams)`` after each team's quarter of this round.
+        cached: take earlier rounds (and this one) from this process's cache when there; ``False`` simulates
+            every round again (what a replay does).
 
     Returns:
         :class:`~simlib.workshop.scoring.RoundResult` with ``.teams`` and ``.reps``; the same inputs give equal
@@ -421,7 +424,7 @@ def run_round(spec: WorkshopSpec | Mapping | str, seed: int, round_no: int,
         if progress is not None:
             progress(done, total)
 
-    played = _replay(spec, seed, decisions, round_no, report)
+    played = _replay(spec, seed, decisions, round_no, report, cached=cached)
     if progress is not None and not calls:            # the round was in the cache: nothing left to do
         progress(len(decisions), len(decisions))
     return RoundResult(team_frame(played.teams), rep_frame(played.reps))
