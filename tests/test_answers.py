@@ -1,10 +1,14 @@
 """The answer store (simlib/data/answers): every attempt kept with its UTC time and score, answers survive a
-reload, a trainee's history and its CSV / Excel exports, and two stores (or processes) on one file."""
+reload, a trainee's history and its CSV / Excel exports, and two stores (or processes) on one file; identities:
+one trainee cannot read another's answers, JUPYTERHUB_USER fixes the identity, a wrong key is refused, the
+trainer's export sees all, and an answer file of the old layout migrates in place."""
 from __future__ import annotations
 
 import io
 import json
 import multiprocessing
+import re
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +19,7 @@ import pytest
 
 import simlib
 from simlib.content import drills as D
+from simlib.data import answers as A
 from simlib.data.answers import AnswerStore, default_path
 
 LANGS = ("zh-Hant", "zh-Hans", "en")
@@ -184,3 +189,159 @@ def test_the_store_file_is_sqlite_with_json_text(store):
     (text,) = con.execute("SELECT answer FROM answers").fetchone()
     con.close()
     assert json.loads(text) == {"文字": "繁體"} and "繁體" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# identities: each trainee reaches only their own answers; the trainer reaches all
+# ---------------------------------------------------------------------------------------------
+
+
+def refused(call, path: str, code: str) -> simlib.ScenarioError:
+    with pytest.raises(simlib.ScenarioError) as err:
+        call()
+    assert err.value.paths == [path] and err.value.issues[0].code == code, err.value
+    for lang in LANGS:
+        assert path in err.value.message(lang) and "answers_" not in err.value.message(lang)
+    return err.value
+
+
+@pytest.fixture
+def no_hub(monkeypatch):
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    monkeypatch.delenv("SDW_TRAINER_KEY", raising=False)
+
+
+def test_one_trainee_cannot_read_anothers_answers(store, no_hub):
+    a, key_a = store.claim("甲")
+    b, key_b = store.claim("乙")
+    assert key_a != key_b and a.token == key_a
+    store.save(a, "okr_scoring", OKR, feedback_score=0)
+    store.save(a, "okr_scoring", OKR_RIGHT, feedback_score=100)
+    store.save(b, "okr_scoring", {"b": 1})
+    # B reads only B's rows
+    assert store.history(b)["trainee"].tolist() == ["乙"] and store.latest(b, "okr_scoring") == {"b": 1}
+    # without A's name B has no call that returns A's rows; with A's name but not A's key, every call is refused
+    for who, code in (("甲", "answers_key_needed"), (A.identify("甲", key_b), "answers_key_wrong")):
+        refused(lambda who=who: store.history(who), "token", code)
+        refused(lambda who=who: store.latest(who, "okr_scoring"), "token", code)
+        refused(lambda who=who: store.export_csv(who), "token", code)
+        refused(lambda who=who: store.export_xlsx(who), "token", code)
+        refused(lambda who=who: store.save(who, "okr_scoring", {"forged": True}), "token", code)
+        refused(lambda who=who: store.check(who), "token", code)
+    assert store.history(a)["attempt"].tolist() == [1, 2]                 # nothing was added to A's answers
+    assert store.latest(A.identify(" 甲 ", key_a.lower().replace("-", " ")), "okr_scoring") == OKR_RIGHT  # as typed
+
+
+def test_a_name_is_claimed_once_and_its_key_is_stored_only_hashed(store, no_hub):
+    me, key = store.claim("紅隊/王小明")
+    assert (me.team, me.display_name, store.name_status("紅隊 / 王小明")) == ("紅隊", "王小明", "key")
+    refused(lambda: store.claim("紅隊/王小明"), "trainee", "answers_name_taken")
+    refused(lambda: store.history(A.identify("無名", "AAAA-AAAA-AAAA")), "token", "answers_key_wrong")
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", key) and set(key) - {"-"} <= set(A.KEY_ALPHABET)
+    assert key not in repr(me) and key not in str(me)
+    store.save(me, "okr_scoring", OKR)
+    raw = Path(store.path).read_bytes()
+    assert key.encode() not in raw and key.replace("-", "").encode() not in raw and b"scrypt$" in raw
+
+
+def test_a_name_is_claimed_by_one_of_many_at_once(tmp_path, no_hub):
+    path = tmp_path / "race.sqlite"
+    AnswerStore(path)
+    outcomes: list[str] = []
+
+    def claim() -> None:
+        try:
+            AnswerStore(path).claim("同名")
+            outcomes.append("won")
+        except simlib.ScenarioError as err:
+            outcomes.append(err.issues[0].code)
+
+    threads = [threading.Thread(target=claim) for _ in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(outcomes) == ["answers_name_taken"] * 7 + ["won"]
+
+
+@pytest.mark.parametrize(("name", "code"), [("紅隊/", "answers_team_name"), ("/王小明", "answers_team_name"),
+                                            ("a/b/c", "answers_team_name"), ("  ", "answers_trainee")])
+def test_a_bad_identity_is_refused_naming_the_trainee(name, code):
+    refused(lambda: A.identify(name), "trainee", code)
+
+
+def test_jupyterhub_user_fixes_the_identity(store, monkeypatch):
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    assert A.hub_identity() is None
+    monkeypatch.setenv("JUPYTERHUB_USER", "alice")
+    alice = A.hub_identity()
+    assert alice.hub and alice.name == "alice" and alice.token is None
+    assert store.save(alice, "okr_scoring", OKR) == 1
+    assert store.name_status("alice") == "hub" and store.latest(alice, "okr_scoring") == OKR
+    refused(lambda: store.latest("alice", "okr_scoring"), "trainee", "answers_hub_name")      # a name, no hub
+    refused(lambda: store.claim("alice"), "trainee", "answers_name_taken")
+    monkeypatch.setenv("JUPYTERHUB_USER", "bob")                                             # bob's server
+    refused(lambda: store.history(alice), "trainee", "answers_hub_mismatch")
+    bob = A.hub_identity()
+    store.save(bob, "okr_scoring", {"bob": 1})
+    assert store.history(bob)["trainee"].tolist() == ["bob"]
+
+
+def test_the_trainer_export_sees_everyones_answers(store, monkeypatch, no_hub):
+    a, _ = store.claim("紅隊/甲")
+    store.save(a, "okr_scoring", OKR, feedback_score=0)
+    b, _ = store.claim("乙")
+    store.save(b, "screening_341", {"good": ["huada"]}, feedback_score=50)
+    store.save("舊名", "okr_scoring", OKR_RIGHT)                                    # a name never claimed
+    monkeypatch.setenv("JUPYTERHUB_USER", "alice")
+    store.save(A.hub_identity(), "okr_scoring", {"alice": 1})
+    refused(lambda: store.export_all("anything"), "trainer_key", "answers_trainer_unset")
+    monkeypatch.setenv("SDW_TRAINER_KEY", "s3cret-trainer-key")
+    refused(lambda: store.export_all("s3cret-trainer-kez"), "trainer_key", "answers_trainer_key")
+    refused(lambda: A.export_all(None, store.path), "trainer_key", "answers_trainer_key")
+    every = store.export_all(" s3cret-trainer-key ")
+    assert list(every.columns) == list(A.ALL_COLUMNS)
+    assert every["trainee"].tolist() == ["紅隊/甲", "乙", "舊名", "alice"]
+    assert every["team"].iloc[0] == "紅隊" and every["team"].iloc[1:].isna().all()
+    assert every["display_name"].tolist() == ["甲", "乙", "舊名", "alice"]
+    assert every["access"].tolist() == ["key", "key", "name", "hub"]
+    assert every["answer"].iloc[0] == OKR and every["score"].iloc[1] == 50.0
+    same = A.export_all("s3cret-trainer-key", store.path, lang="en")
+    assert same["drill"].tolist()[:2] == ["OKR scoring", "\"341\" screening"]
+    csv = pd.read_csv(io.BytesIO(store.export_all_csv("s3cret-trainer-key")), encoding="utf-8-sig")
+    assert len(csv) == 4 and json.loads(csv["answer"].iloc[2]) == OKR_RIGHT
+
+
+OLD_SCHEMA = """
+CREATE TABLE answers (id INTEGER PRIMARY KEY AUTOINCREMENT, trainee TEXT NOT NULL, drill TEXT NOT NULL,
+    attempt INTEGER NOT NULL, saved_at TEXT NOT NULL, score REAL, answer TEXT NOT NULL,
+    UNIQUE (trainee, drill, attempt));
+CREATE INDEX answers_by_trainee ON answers (trainee, drill, id);
+INSERT INTO answers (trainee, drill, attempt, saved_at, score, answer) VALUES
+    ('王小明', 'okr_scoring', 1, '2025-09-01T00:00:00.000000Z', 25.0, '{"scores": {"kr1": 0.9}}'),
+    ('王小明', 'okr_scoring', 2, '2025-09-02T00:00:00.000000Z', 100.0, '{"scores": {"kr1": 0.7}}'),
+    ('李明', 'abc_tiering', 1, '2025-09-03T00:00:00.000000Z', NULL, '{"tiers": {"a1": "A"}}');
+"""
+
+
+def test_an_old_answer_file_migrates_in_place(tmp_path, no_hub):
+    import sqlite3
+    path = tmp_path / "old.sqlite"
+    con = sqlite3.connect(path)
+    con.executescript(OLD_SCHEMA)
+    con.close()
+    store = AnswerStore(path)
+    assert store.schema_version() == A.SCHEMA_VERSION == 2
+    con = sqlite3.connect(path)
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    con.close()
+    assert {"answers", "trainees"} <= tables
+    assert AnswerStore(path).schema_version() == 2                        # opening again changes nothing
+    # old rows: readable by their name alone until claimed
+    assert store.name_status("王小明") == "unclaimed" and store.name_status("新人") == "free"
+    assert store.history("王小明")["attempt"].tolist() == [1, 2]
+    me, _ = store.claim("王小明")                                          # the first claim takes them over
+    assert store.history(me)["score"].tolist() == [25.0, 100.0]
+    assert store.save(me, "okr_scoring", {"scores": {"kr1": 0.7}}) == 3
+    refused(lambda: store.history("王小明"), "token", "answers_key_needed")
+    assert store.latest("李明", "abc_tiering") == {"tiers": {"a1": "A"}}   # still unclaimed

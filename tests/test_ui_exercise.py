@@ -1,7 +1,8 @@
 """Exercise pages without a browser (simlib/ui/exercise.py, simlib/ui/exercise_forms.py, simlib/viz/drills):
 each drill's page builds in the three languages, a right answer typed into its form passes, a typical
 mistake gets its feedback, every check is saved and comes back on a new page, the trainee's answers
-download as CSV and Excel, and nothing of a trainer's key reaches the page.
+download as CSV and Excel, and nothing of a trainer's key reaches the page; a trainee reaches only their own
+answers (their name and answer key, or the JupyterHub user), and the trainer's export sees everyone's.
 
 Answers go to a temporary SQLite file (``SDW_ANSWERS`` points there too), never to the user's home.
 The right answers are built here from the keys' ``sample_answer`` — tests may read keys; pages never do."""
@@ -15,14 +16,16 @@ import re
 from html import unescape
 from pathlib import Path
 
+import ipywidgets as W
 import pandas as pd
 import pytest
 
 from simlib.base.i18n import t
 from simlib.content import drills as D
-from simlib.data.answers import AnswerStore
+from simlib.data import answers
+from simlib.data.answers import AnswerStore, identify
 from simlib.ui import exercise_forms as F
-from simlib.ui.exercise import DEFAULT_TRAINEE, PITCH_FIGURE, REVIEW_FIGURES, ExercisePage
+from simlib.ui.exercise import PITCH_FIGURE, REVIEW_FIGURES, ExercisePage
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("zh-Hant", "zh-Hans", "en")
@@ -124,6 +127,7 @@ def key_only_texts(drill: str) -> list[str]:
 def store(tmp_path, monkeypatch):
     path = tmp_path / "answers.sqlite"
     monkeypatch.setenv("SDW_ANSWERS", str(path))     # a page opened without a store writes here too
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)   # a page's identity is the name typed in
     return AnswerStore(path)
 
 
@@ -168,11 +172,14 @@ def test_a_right_answer_passes_and_is_saved(drill, store):
     assert 'class="sdw-headline sdw-passed"' in page.feedback_view.value
     assert levels(page) and set(levels(page)) <= {"ok", "hint"}
     assert page.attempt == 1 and "Attempt 1" in page.status.value
-    hist = store.history("王小明", drill)
+    assert page.new_key and page.new_key in page.identity_view.value          # the answer key, shown once
+    hist = store.history(page.identity(), drill)
     assert list(hist["attempt"]) == [1] and hist["score"].iloc[0] == fb.score == 100.0
     same_answer(hist["answer"].iloc[0], sample(drill))
-    # a reload: a new page on the same store shows the answer again
+    # a reload: a new page on the same store shows the answer again once given the name and its key
     again = page_of(drill, store, "zh-Hant")
+    assert again.loaded is None and "data-attempt" not in again.saved_view.value
+    again.token.value = page.new_key
     same_answer(again.form.answer(), sample(drill))
     assert again.loaded == 1 and "第 1 次" in again.status.value
     assert 'data-attempt="1"' in again.saved_view.value
@@ -192,7 +199,7 @@ def test_a_typical_mistake_gets_its_feedback(drill, store):
     assert levels(page) == [i.level for i in fb.items]
     for line in fb.lines("en"):
         assert line in unescape(page.feedback_view.value)
-    assert store.history("王小明", drill)["score"].iloc[-1] == fb.score
+    assert store.history(page.identity(), drill)["score"].iloc[-1] == fb.score
 
 
 @pytest.mark.parametrize("drill", D.DRILLS)
@@ -328,7 +335,7 @@ def test_bad_input_is_a_message_naming_the_field_and_the_work_is_kept(store):
     assert "scores.kr1" in msg and "Traceback" not in page.message.value
     assert 'role="alert"' in page.message.value and "sdw-no-feedback" in page.feedback_view.value
     assert page.last_exception is None                                            # a ScenarioError, not a bug
-    hist = store.history("王小明", "okr_scoring")
+    hist = store.history(page.identity(), "okr_scoring")
     assert hist["answer"].iloc[-1] == {"scores": {"kr1": "七成"}} and pd.isna(hist["score"].iloc[-1])
     page.form.inputs["scores"].cells["kr1"]["score"].widget.value = "0.7"
     assert page.check() is not None and not page.error_text()
@@ -339,22 +346,25 @@ def test_trainee_from_the_query_and_a_change_of_trainee(store, monkeypatch):
     page = ExercisePage.from_query("okr_scoring", store=store)
     assert page.lang == "en" and page.trainee.value == "李明"
     monkeypatch.setenv("QUERY_STRING", "")
-    assert ExercisePage.from_query("okr_scoring", store=store).trainee.value == DEFAULT_TRAINEE
+    assert ExercisePage.from_query("okr_scoring", store=store).trainee.value == ""     # no shared default name
     page.form.fill(sample("okr_scoring"))
     page.check()
     other = page_of("okr_scoring", store, trainee="王小明")
     assert other.form.answer() == {} and "王小明" in other.saved_view.value
-    other.trainee.value = "李明"                                                    # types the other name
+    other.trainee.value = "李明"                                    # types the other name: sees nothing of theirs
+    assert other.form.answer() == {} and other.loaded is None and other.downloads.value == ""
+    assert t("exercise.identity.key_needed", "en", name="李明") in unescape(other.saved_view.value)
+    other.token.value = page.new_key                                # with 李明's answer key: it is 李明 again
     same_answer(other.form.answer(), sample("okr_scoring"))
     assert other.loaded == 1
 
 
 def test_a_page_without_a_store_uses_the_answer_file(store, tmp_path):
-    page = ExercisePage("coin_feedback", lang="en")                 # SDW_ANSWERS -> tmp_path
+    page = ExercisePage("coin_feedback", lang="en", trainee="王小明")   # SDW_ANSWERS -> tmp_path
     assert page.store.path == tmp_path / "answers.sqlite"
     page.form.fill(sample("coin_feedback"))
     assert page.check().passed
-    assert store.latest(DEFAULT_TRAINEE, "coin_feedback") == sample("coin_feedback")
+    assert store.latest(identify("王小明", page.new_key), "coin_feedback") == sample("coin_feedback")
 
 
 def test_unknown_drill_is_refused():
@@ -459,3 +469,82 @@ def test_a_blank_trainee_name_is_asked_for_not_saved(store):
     assert "trainee" in page.error_text() and "Traceback" not in page.message.value
     page.trainee.value = "王小明"
     assert page.check().passed and page.attempt == 1 and not page.error_text()
+
+
+# ---------------------------------------------------------------------------------------------
+# whose answers: a name and its answer key, or the JupyterHub user
+# ---------------------------------------------------------------------------------------------
+def test_the_first_check_claims_the_name_and_shows_the_key_once(store):
+    page = page_of("okr_scoring", store, trainee="紅隊/王小明")
+    assert page.new_key is None and "sdw-identity-help" in page.identity_view.value
+    assert isinstance(page.token, W.Password) and page.token.layout.display != "none"
+    page.form.fill(sample("okr_scoring"))
+    page.check()
+    key = page.new_key
+    assert page.attempt == 1 and store.name_status("紅隊/王小明") == "key"
+    assert f'<code class="sdw-answer-key">{key}</code>' in page.identity_view.value
+    assert t("exercise.identity.keep_key", "en") in unescape(page.identity_view.value)
+    page.check()                                                   # the page keeps the key for its lifetime
+    assert page.attempt == 2 and page.new_key is None and key not in page.identity_view.value
+    assert not page.error_text() and 'data-attempt="2"' in page.saved_view.value
+    links = dict(re.findall(r'data-kind="(\w+)" download="([^"]+)"', page.downloads.value))
+    assert links["csv"] == "answers_紅隊_王小明.csv"
+
+
+def test_another_trainee_cannot_read_or_add_to_my_answers(store):
+    mine = page_of("okr_scoring", store, trainee="甲")
+    mine.form.fill(sample("okr_scoring"))
+    mine.check()
+    theirs = page_of("okr_scoring", store, trainee="乙")
+    theirs.form.fill({"scores": {"kr1": 0.5}})
+    theirs.check()
+    assert theirs.attempt == 1 and theirs.new_key != mine.new_key
+    assert "甲" not in theirs.saved_view.value and theirs.store.history(theirs.identity())["trainee"].unique() == ["乙"]
+    theirs.trainee.value = "甲"                                    # 乙 types 甲's name: nothing of 甲's shows
+    assert theirs.loaded is None and theirs.downloads.value == "" and "data-attempt" not in theirs.saved_view.value
+    assert theirs.form.answer() == {"scores": {"kr1": 0.5}}        # 乙's own typing stays; 甲's never comes in
+    assert theirs.check() is not None and theirs.attempt is None  # checked, not saved under 甲's name
+    assert "token" in theirs.error_text()
+    theirs.token.value = "AAAA-AAAA-AAAA"                          # a wrong key
+    assert t("exercise.identity.key_wrong", "en", name="甲") in unescape(theirs.saved_view.value)
+    theirs.check()
+    assert theirs.attempt is None and "token" in theirs.error_text()
+    assert store.history(mine.identity())["attempt"].tolist() == [1]    # 甲's answers untouched
+    theirs.token.value = mine.new_key                              # with 甲's key it is 甲 (on another device)
+    assert theirs.loaded == 1 and not theirs.error_text() and 'data-attempt="1"' in theirs.saved_view.value
+
+
+def test_without_a_name_nothing_is_saved_and_the_page_says_why(store):
+    page = ExercisePage("okr_scoring", lang="zh-Hans", store=store)
+    assert page.trainee.value == "" and t("exercise.saved.no_name", "zh-Hans") in page.saved_view.value
+    page.form.fill(sample("okr_scoring"))
+    assert page.check().passed and page.attempt is None and page.new_key is None
+    assert "trainee" in page.error_text() and store.trainees() == []
+
+
+def test_jupyterhub_user_fixes_the_pages_identity(store, monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_USER", "alice")
+    monkeypatch.setenv("QUERY_STRING", "lang=en&trainee=mallory")
+    page = ExercisePage.from_query("okr_scoring", store=store)
+    assert page.trainee.value == "alice" and page.trainee.disabled and page.token.layout.display == "none"
+    assert "alice" in page.identity_view.value and "sdw-hub-user" in page.identity_view.value
+    page.form.fill(sample("okr_scoring"))
+    assert page.check().passed and page.attempt == 1 and page.new_key is None     # no key: the hub knows alice
+    assert store.name_status("alice") == "hub" and store.trainees() == ["alice"]
+    again = ExercisePage("okr_scoring", lang="en", store=store, trainee="bob")   # a reload on alice's server
+    assert again.trainee.value == "alice" and again.loaded == 1
+    monkeypatch.delenv("JUPYTERHUB_USER")                           # a server without a hub: alice's name is not enough
+    other = page_of("okr_scoring", store, trainee="alice")
+    assert other.loaded is None
+    assert t("exercise.identity.hub_name", "en", name="alice") in unescape(other.saved_view.value)
+
+
+def test_the_trainer_export_sees_every_pages_answers(store, monkeypatch):
+    for name in ("甲", "紅隊/乙"):
+        page = page_of("okr_scoring", store, trainee=name)
+        page.form.fill(sample("okr_scoring"))
+        page.check()
+    monkeypatch.setenv("SDW_TRAINER_KEY", "trainer-key-123")
+    every = answers.export_all("trainer-key-123", store.path)
+    assert every["trainee"].tolist() == ["甲", "紅隊/乙"] and every["team"].tolist()[1] == "紅隊"
+    assert (every["score"] == 100.0).all() and set(every["access"]) == {"key"}

@@ -6,8 +6,8 @@ In a notebook served by Voilà (one notebook per drill under ``notebooks/exercis
     from simlib.ui.exercise import ExercisePage
     ExercisePage.from_query("okr_scoring").show()
 
-``?lang=en`` picks the language, ``?trainee=<name>`` the trainee whose answers are saved and shown
-(default ``trainee``). Without a browser the same object is driven through its widgets::
+``?lang=en`` picks the language, ``?trainee=<name>`` fills in the trainee's name (a workshop team's member
+writes ``<team>/<display name>``). Without a browser the same object is driven through its widgets::
 
     >>> import tempfile, os
     >>> from simlib.data.answers import AnswerStore
@@ -17,8 +17,20 @@ In a notebook served by Voilà (one notebook per drill under ``notebooks/exercis
     >>> fb = page.check()
     >>> fb.passed, page.attempt, "sdw-level-problem" in page.feedback_view.value
     (False, 1, True)
-    >>> ExercisePage("okr_scoring", lang="en", store=store, trainee="Wang").form.answer()   # a reload
+    >>> key = page.new_key                        # shown once on the page: "keep this to see your answers ..."
+    >>> ExercisePage("okr_scoring", lang="en", store=store, trainee="Wang").form.answer()   # the name alone
+    {}
+    >>> again = ExercisePage("okr_scoring", lang="en", store=store, trainee="Wang")
+    >>> again.token.value = key                                                       # name and answer key
+    >>> again.form.answer()
     {'scores': {'kr1': 0.93}}
+
+Whose answers (the rules are in :mod:`simlib.data.answers`): on a JupyterHub server the hub's user
+(``$JUPYTERHUB_USER``), and the name field is fixed; otherwise the name the trainee gives. The first check
+saved under a new name claims it: the page makes an answer key, shows it once (``.sdw-new-key``) and keeps it
+for as long as the page is open; on another device (or after a reload) the trainee types the name and the
+key (``.sdw-token``). A name claimed by someone else shows nothing of theirs, and a check under it is refused.
+Without a name nothing is saved, and the page says why.
 
 The page shows, top to bottom: the task and its material (tables of the background data), for drill 03
 the funnel dashboard at the review (week 6), the trainee's name and the answer form
@@ -41,8 +53,9 @@ import pandas as pd
 
 from simlib.base.fmt import money, number, percent
 from simlib.base.i18n import t
+from simlib.base.schema import ScenarioError
 from simlib.content.drills import Feedback, check, load_material, localize, review_dashboard
-from simlib.data.answers import AnswerStore
+from simlib.data.answers import AnswerStore, TraineeIdentity, hub_identity, identify
 from simlib.ui.base import (
     XLSX_MIME,
     AppBase,
@@ -57,9 +70,10 @@ from simlib.ui.figures import DEFAULT_RENDERER, Renderer, make_view
 from simlib.ui.lang import query_string
 from simlib.viz import drills as VD
 
-__all__ = ["DEFAULT_TRAINEE", "PITCH_FIGURE", "REVIEW_FIGURES", "ExercisePage"]
+__all__ = ["PITCH_FIGURE", "REVIEW_FIGURES", "ExercisePage"]
 
-DEFAULT_TRAINEE = "trainee"
+#: a download's file-name stem when the trainee's name has no letter or digit in it
+FILE_STEM = "trainee"
 REVIEW = "mid_quarter_review"
 #: drill 03's figures: the dashboard's boards and the projection (DOM class ``sdw-fig-<name>``)
 REVIEW_FIGURES = ("review-pace", "review-funnel", "review-activity", "review-projection")
@@ -104,6 +118,8 @@ EXTRA_CSS = """
 .sdw-app li.sdw-level-hint .sdw-level-tag { color: #9a6a00; }
 .sdw-app li.sdw-level-problem .sdw-level-tag { color: #b03a2e; }
 .sdw-app .sdw-attempt { color: #1e6b37; font-weight: 600; }
+.sdw-app p.sdw-new-key { background: #fff6e0; border-left: 4px solid #e0a339; padding: 0.4em 0.7em; margin: 0.3em 0; }
+.sdw-app code.sdw-answer-key { font-size: 1.15em; font-weight: 700; letter-spacing: 0.05em; }
 .sdw-app table.sdw-history td, .sdw-app table.sdw-review-table td { text-align: right; }
 .sdw-app table.sdw-review-table td:first-child, .sdw-app table.sdw-history td:first-child { text-align: left; }
 """
@@ -112,7 +128,7 @@ EXTRA_CSS = """
 def _safe_name(text: str) -> str:
     """A file-name stem from a trainee's name (letters, digits, CJK, ``-`` and ``_``)."""
     stem = re.sub(r"[^\w-]+", "_", text.strip(), flags=re.UNICODE).strip("_")
-    return stem[:40] or DEFAULT_TRAINEE
+    return stem[:40] or FILE_STEM
 
 
 class ExercisePage(AppBase):
@@ -123,7 +139,8 @@ class ExercisePage(AppBase):
         lang: the page's language.
         store: where answers are kept (default: a :class:`~simlib.data.answers.AnswerStore` at ``$SDW_ANSWERS`` or
             ``~/.sales-drill/answers.sqlite``).
-        trainee: whose answers (default ``trainee``).
+        trainee: the trainee's name to start with (none by default; ignored on a JupyterHub server, where it
+            is the hub's user).
         check_options: passed to the drill's checker (e.g. ``{"n": 50}``: fewer simulated quarters for
             drill 01's achievability).
 
@@ -132,6 +149,9 @@ class ExercisePage(AppBase):
         :class:`~simlib.content.drills.Feedback` (None before a check, or when the answer could not be checked).
         attempt: the number of the attempt last saved. loaded: the attempt the form was filled from on
         opening. last_check_seconds: how long the last check took. dashboard: drill 03's dashboard.
+        hub: the JupyterHub user's identity (None without a hub). new_key: the answer key made by the
+        last check (None when that check claimed no name): shown once. access: why no answers are
+        shown (None, ``"no_name"`` or the store's refusal).
     """
 
     EXTRA_CSS = EXTRA_CSS
@@ -150,6 +170,10 @@ class ExercisePage(AppBase):
         self.last_check_seconds: float | None = None
         self.store: AnswerStore | None = None
         self.dashboard: dict | None = None
+        self.hub: TraineeIdentity | None = hub_identity()
+        self.new_key: str | None = None
+        self.access: str | ScenarioError | None = None
+        self._keys: dict[str, str] = {}          # name -> the answer key this page claimed or was given
         if drill == REVIEW:
             self.figures = {name: make_view(name, renderer) for name in REVIEW_FIGURES}
         elif drill == GROUP_WORK:
@@ -166,7 +190,7 @@ class ExercisePage(AppBase):
     @classmethod
     def from_query(cls, drill: str, **kwargs: Any) -> ExercisePage:
         """The page in the language the URL asks for (``?lang=en``), for the trainee it names (``?trainee=``)."""
-        trainee = parse_qs(query_string().lstrip("?")).get("trainee", [None])[-1]
+        trainee = parse_qs(query_string().lstrip("?")).get("trainee", [None])[-1]   # never a key: URLs are logged
         if trainee and trainee.strip():
             kwargs.setdefault("trainee", trainee.strip())
         return super().from_query(drill, **kwargs)
@@ -201,11 +225,21 @@ class ExercisePage(AppBase):
                        row(card(f["review-activity"].widget, basis="560px"))])
 
     def _build_answer(self, trainee: str | None) -> W.Widget:
-        self.trainee = W.Text(value=(trainee or DEFAULT_TRAINEE).strip() or DEFAULT_TRAINEE, continuous_update=False,
+        name = self.hub.name if self.hub is not None else (trainee or "").strip()
+        self.trainee = W.Text(value=name, continuous_update=False, disabled=self.hub is not None,
                               style={"description_width": "initial"}, layout=W.Layout(width="24em"))
         self.trainee.add_class("sdw-trainee")
         self._label(self.trainee, "exercise.trainee")
+        self._label(self.trainee, "exercise.trainee_placeholder", "placeholder")
         self.trainee.observe(lambda ch: self.change_trainee(), names="value")
+        self.token = W.Password(value="", continuous_update=False, style={"description_width": "initial"},
+                                layout=W.Layout(width="24em", display="none" if self.hub is not None else None))
+        self.token.add_class("sdw-token")
+        self._label(self.token, "exercise.token")
+        self._label(self.token, "exercise.token_placeholder", "placeholder")
+        self.token.observe(lambda ch: self.change_trainee(), names="value")
+        self.identity_view = W.HTML()
+        self.identity_view.add_class("sdw-identity")
         self.form = Form(self.drill, self.raw, self.lang)
         self._relabelers.append(self.form.relabel)
         self.check_button = W.Button(icon="check", button_style="primary", layout=W.Layout(width="auto"))
@@ -220,7 +254,8 @@ class ExercisePage(AppBase):
         self.status.add_class("sdw-status")
         buttons = W.HBox([self.check_button, self.clear_button, self.status],
                          layout=W.Layout(align_items="center", flex_flow="row wrap"))
-        return W.VBox([self._heading("answer"), self.trainee, self.form.widget, buttons])
+        return W.VBox([self._heading("answer"), self.trainee, self.token, self.identity_view, self.form.widget,
+                       buttons])
 
     def _build_feedback(self) -> W.Widget:
         self.feedback_view = W.HTML(layout=W.Layout(width="100%"))
@@ -252,28 +287,58 @@ class ExercisePage(AppBase):
 
     @property
     def trainee_name(self) -> str:
-        return self.trainee.value.strip()
+        return self.hub.name if self.hub is not None else self.trainee.value.strip()
+
+    def identity(self) -> TraineeIdentity:
+        """Who the page reads and writes for: the hub's user, or the name given with the key typed in (or
+        the one this page claimed). A missing or malformed name raises at ``trainee``."""
+        if self.hub is not None:
+            return self.hub
+        who = identify(self.trainee.value)
+        key = self.token.value.strip() or self._keys.get(who.name)
+        return identify(who.name, key) if key else who
+
+    def _reader(self) -> TraineeIdentity | None:
+        """The identity whose answers the page may show, or None (why: :attr:`access`)."""
+        self.access = None
+        if self.store is None:
+            return None
+        if not self.trainee_name:
+            self.access = "no_name"
+            return None
+        try:
+            who = self.identity()
+            self.store.check(who)
+        except ScenarioError as err:
+            self.access = err
+            return None
+        return who
 
     @guarded("load")
     def _load_latest(self) -> None:
-        """Fill the form with the trainee's last answer to this drill (if any)."""
+        """Fill the form with the trainee's last answer to this drill (if any, and if theirs to read)."""
         self.loaded = None
-        if self.store is None:
+        who = self._reader()
+        if who is None:
             return
-        hist = self.store.history(self.trainee_name, self.drill)
+        hist = self.store.history(who, self.drill)
         if len(hist):
             self.form.fill(hist["answer"].iloc[-1])
             self.loaded = int(hist["attempt"].iloc[-1])
 
     def change_trainee(self) -> None:
-        """Another trainee's name: their last answer (if any) comes into the form; their attempts below."""
+        """Another name (or key): its last answer comes into the form and its attempts below — if the page
+        may read them."""
+        self._errors["save"] = None              # a refusal of the name before is no longer the point
         self._load_latest()
         self.attempt = None
+        self.new_key = None
         if self.loaded is not None:
             self.feedback = None
         self._render_feedback()
         self._render_saved()
         self._render_status()
+        self._render_identity()
 
     # -- actions ------------------------------------------------------------------------------------------
     def check(self) -> Feedback | None:
@@ -290,6 +355,7 @@ class ExercisePage(AppBase):
         self._render_feedback()
         self._render_saved()
         self._render_status()
+        self._render_identity()
         return self.feedback
 
     @guarded("check")
@@ -302,10 +368,15 @@ class ExercisePage(AppBase):
     @guarded("save")
     def _save(self, answer: dict) -> None:
         self.attempt = None
+        self.new_key = None
         if self.store is None:
             return
+        who = self.identity()                    # no name: refused at "trainee", nothing saved
+        if not who.hub and who.token is None and self.store.name_status(who) in ("free", "unclaimed"):
+            who, self.new_key = self.store.claim(who)          # the first save under a name claims it
+            self._keys[who.name] = self.new_key
         score = self.feedback.score if self.feedback is not None else None
-        self.attempt = self.store.save(self.trainee_name, self.drill, answer, feedback_score=score)
+        self.attempt = self.store.save(who, self.drill, answer, feedback_score=score)
         self.loaded = None
 
     @guarded("clear")
@@ -324,6 +395,7 @@ class ExercisePage(AppBase):
         self._render_feedback()
         self._render_saved()
         self._render_status()
+        self._render_identity()
 
     def _on_language(self) -> None:
         if hasattr(self, "downloads"):
@@ -432,12 +504,12 @@ class ExercisePage(AppBase):
     @guarded("saved")
     def _render_saved(self) -> None:
         lang = self.lang
-        if self.store is None or not self.trainee_name:
-            key = "exercise.status.no_store" if self.store is None else "exercise.saved.no_name"
-            self.saved_view.value = f'<p class="sdw-muted">{esc(t(key, lang))}</p>'
+        who = self._reader()
+        if who is None:
+            self.saved_view.value = f'<p class="sdw-muted sdw-no-access">{esc(self._refusal(lang))}</p>'
             self.downloads.value = ""
             return
-        every = self.store.history(self.trainee_name)
+        every = self.store.history(who)
         mine = every[every["drill"] == self.drill].tail(HISTORY_ROWS)
         if not len(mine):
             self.saved_view.value = (f'<p class="sdw-muted sdw-no-answers">'
@@ -456,9 +528,35 @@ class ExercisePage(AppBase):
         stem = f"answers_{_safe_name(self.trainee_name)}"
         self.downloads.value = " ".join([
             data_link(t("exercise.download.csv", lang), f"{stem}.csv", "text/csv",
-                      self.store.export_csv(self.trainee_name, lang), "csv"),
+                      self.store.export_csv(who, lang), "csv"),
             data_link(t("exercise.download.xlsx", lang), f"{stem}.xlsx", XLSX_MIME,
-                      self.store.export_xlsx(self.trainee_name, lang), "xlsx")])
+                      self.store.export_xlsx(who, lang), "xlsx")])
+
+    def _refusal(self, lang: str) -> str:
+        """Why the page shows no answers (:attr:`access`), in the page's language."""
+        if self.store is None:
+            return t("exercise.status.no_store", lang)
+        if self.access == "no_name":
+            return t("exercise.saved.no_name", lang)
+        if isinstance(self.access, ScenarioError):
+            code = self.access.issues[0].code
+            if code in ("answers_key_needed", "answers_key_wrong", "answers_hub_name", "answers_name_taken"):
+                return t(f"exercise.identity.{code.removeprefix('answers_')}", lang, name=self.trainee_name)
+            return self.access.message(lang)
+        return ""
+
+    def _render_identity(self) -> None:
+        """Who the answers are kept for: the hub's user, or the key just made (shown once), or how it works."""
+        lang = self.lang
+        if self.hub is not None:
+            html = f'<p class="sdw-muted sdw-hub-user">{esc(t("exercise.identity.hub", lang, name=self.hub.name))}</p>'
+        elif self.new_key is not None:
+            html = (f'<p class="sdw-new-key">{esc(t("exercise.identity.new_key", lang, name=self.trainee_name))} '
+                    f'<code class="sdw-answer-key">{esc(self.new_key)}</code></p>'
+                    f'<p class="sdw-muted">{esc(t("exercise.identity.keep_key", lang))}</p>')
+        else:
+            html = f'<p class="sdw-muted sdw-identity-help">{esc(t("exercise.identity.how", lang))}</p>'
+        self.identity_view.value = html
 
     # -- for tests ----------------------------------------------------------------------------------------
     def all_widgets(self) -> list[W.Widget]:
