@@ -74,3 +74,16 @@ def postgres():
         pytest.skip(str(err))
     yield server
     server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A new, empty database for a workshop store: a SQLite file, or a database on this process's PostgreSQL
+    server (dropped afterwards). Tests that take it run once on each."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ws.sqlite'}"
+        return
+    server = request.getfixturevalue("postgres")
+    name = server.create_database()
+    yield server.url(name)
+    server.drop_database(name)

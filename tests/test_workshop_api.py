@@ -13,16 +13,10 @@ from simlib.workshop.access import MAX_FAILURES
 SPEC = "scenarios/workshop/b2b_quarter.yaml"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request, tmp_path):
-    """A database URL: a SQLite file, or a fresh database on this process's PostgreSQL server (conftest)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/ws.sqlite"
-        return
-    server = request.getfixturevalue("postgres")
-    name = server.create_database()
-    yield server.url(name)
-    server.drop_database(name)
+@pytest.fixture
+def db(db_url):
+    """A new, empty database: SQLite, then PostgreSQL (conftest's ``db_url``)."""
+    return db_url
 
 
 @pytest.fixture

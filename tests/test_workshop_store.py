@@ -29,16 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 TABLES = {"workshops", "teams", "submissions", "rounds", "results", "failures"}
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path):
-    """A new, empty database: a SQLite file, or a database on this process's PostgreSQL server."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'ws.sqlite'}"
-        return
-    server = request.getfixturevalue("postgres")
-    name = server.create_database()
-    yield server.url(name)
-    server.drop_database(name)
+@pytest.fixture
+def url(db_url):
+    """A new, empty database: SQLite, then PostgreSQL (conftest's ``db_url``)."""
+    return db_url
 
 
 @pytest.fixture
