@@ -115,6 +115,15 @@ def test_replay_and_a_fresh_workshop_give_identical_results(ws, db, tmp_path):
     assert trainer.leaderboard().equals(trainer.leaderboard())
 
 
+def test_a_team_sees_its_situation_before_each_round(ws):
+    team = ws.join(ws.team_codes["A"])
+    before = team.situation()
+    team.submit(dict(team.template(), hires=1))
+    ws.as_trainer(ws.trainer_key).close_round()
+    after = team.situation()
+    assert len(after.seats) == len(before.seats) + 1                      # the hire carries into round 2
+
+
 def test_bad_decisions_name_the_field(ws):
     team = ws.join(ws.team_codes["C"])
     bad = dict(team.template(), target=-5)

@@ -11,7 +11,7 @@ The workshop's database is ``$SDW_DB`` if set, else the store's default (:func:`
 Everything the page shows comes from the team's handle (:class:`simlib.workshop.Team`): its template, the cost of
 its choices (:meth:`~simlib.workshop.Team.cost`), its submissions and its own published rows; the team's
 situation — its reps, their tenure and training, last round's sales — is
-:func:`simlib.workshop.market.states_before`. A wrong code shows the localised
+:meth:`simlib.workshop.api.Team.situation`. A wrong code shows the localised
 :class:`~simlib.workshop.AccessDenied` message; a page that keeps trying is slowed down (its ``client`` id).
 Nothing refreshes by itself: **Refresh** reads the round and the results again.
 """
@@ -32,7 +32,6 @@ from simlib.ui.workshop_common import CSS, Notice, attempt, fmt_metric, metric_t
 from simlib.viz.workshop import team_rounds_figure
 from simlib.workshop import Team, Workshop
 from simlib.workshop.decisions import FOCUS, SPLIT_METHODS, course_price
-from simlib.workshop.market import states_before
 from simlib.workshop.spec import label
 
 __all__ = ["RESULT_COLUMNS", "TeamPage"]
@@ -260,8 +259,7 @@ class TeamPage(AppBase):
             ws, team = self.workshop, self.team
             self.round = team.round
             self.open = self.round <= ws.rounds and ws.store.round_status(ws.id, self.round) == "open"
-            upto = min(self.round, ws.rounds + 1)
-            self.state = states_before(ws.spec, ws.seed, upto, ws._history(upto - 1))[team.name]
+            self.state = team.situation()
             self.results = team.results()
             self.rep_results = team.rep_results()
             if self.open:

@@ -211,6 +211,15 @@ class Team:
         mine = self._ws.store.latest_of(self._ws.id, self.name, r) if r <= self._ws.rounds else None
         return mine if mine is not None else D.template(self._ws.spec, self._past())
 
+    def situation(self) -> market.TeamState:
+        """This team's state at the start of the open round (after the last round once all are played): its
+        reps (tenure, skill, trained lifts, last sales) and its customers' satisfaction. In a shared market it
+        depends on every team's decisions, which are replayed here; only this team's state is returned."""
+        self._check()
+        upto = min(self.round, self._ws.rounds + 1)
+        history = self._ws._history(upto - 1)
+        return market.states_before(self._ws.spec, self._ws.seed, upto, history)[self.name]
+
     def cost(self, decisions: Mapping) -> dict:
         """What each choice of ``decisions`` costs this round (validated first)."""
         self._check()
