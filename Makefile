@@ -11,7 +11,7 @@ ACCEPTANCE ?= ../shared/acceptance
 STAMP      := $(VENV)/.installed
 HUB        := http://$(HOST):$(PORT)/voila/render/index.ipynb
 
-.PHONY: app test install system-deps test-unit test-notebooks test-browser test-acceptance bench lint strip clean help
+.PHONY: app test install app-deps system-deps test-unit test-notebooks test-browser test-acceptance bench lint strip clean help
 
 help:
 	@echo "make app    serve the workbook (hub: $(HUB))"
@@ -25,21 +25,30 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-app: install
+app: install app-deps
 	$(PY) -m simlib.ui.serve --host $(HOST) --port $(PORT)
 
-# Debian's chromium for the browser tests, Noto CJK so that Chinese renders, and PostgreSQL for the workshop
-# store's tests (each test process starts a throwaway server from its binaries; TOOLCHAIN.md).
-system-deps:
-	@missing=""; \
+# What the machine needs beside the venv, from Debian when missing (apt-get; elsewhere the command says what to
+# install and goes on): chromium draws the workshop's charts as PNG and runs the browser tests, Noto CJK renders
+# Chinese in both, and PostgreSQL's binaries let the workshop store's tests start a throwaway server (TOOLCHAIN.md).
+APT_MISSING = missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	(fc-list 2>/dev/null | grep -qi "Noto Sans CJK") || missing="$$missing fonts-noto-cjk"; \
-	(ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1) || missing="$$missing postgresql"; \
-	if [ -n "$$missing" ]; then \
-	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
-	  echo "Installing with apt:$$missing"; \
-	  $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing; \
+	(fc-list 2>/dev/null | grep -qi "Noto Sans CJK") || missing="$$missing fonts-noto-cjk"
+APT_INSTALL = if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	    echo "Installing with apt:$$missing"; \
+	    $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing; \
+	  else echo "Please install:$$missing (no apt-get here)"; fi; \
 	fi
+
+app-deps:
+	@$(APT_MISSING); $(APT_INSTALL)
+
+system-deps:
+	@$(APT_MISSING); \
+	(ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1) || missing="$$missing postgresql"; \
+	$(APT_INSTALL)
 
 test: install system-deps
 	$(MAKE) --no-print-directory test-unit test-notebooks test-browser test-acceptance

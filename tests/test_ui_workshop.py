@@ -1,16 +1,20 @@
 """The workshop's pages without a browser: a trainer console and three team pages on one SQLite database."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import re
 from html import unescape
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
 from simlib.ui.hub import Hub
+from simlib.ui.serve import CHROMIUM
+from simlib.ui.workshop_board import has_kaleido
 from simlib.ui.workshop_team import TeamPage
 from simlib.ui.workshop_trainer import TrainerConsole, workshop_files
 from simlib.workshop import Workshop
@@ -142,13 +146,34 @@ def test_downloads_hold_the_debrief_and_the_charts(console):
     console.close_round()
     console.prepare_downloads()
     kinds = re.findall(r'data-kind="([^"]+)"', console.downloads.value)
-    assert kinds[0] == "xlsx" and (kinds[1:] == ["html"] or all(k.startswith("png-") for k in kinds[1:]))
+    if Path(CHROMIUM).exists() and has_kaleido():        # make app and make test install both
+        assert kinds == ["xlsx", "png-revenue", "png-gross_profit", "png-attainment", "png-score"]   # no share:
+        assert console.share_row.layout.display == "none"                                      # parallel market
+        png = re.search(r'data-kind="png-score"[^>]*href="data:image/png;base64,([^"]+)"', console.downloads.value)
+        assert base64.b64decode(png.group(1))[:8] == b"\x89PNG\r\n\x1a\n"
+    else:
+        assert kinds == ["xlsx", "html"]
     payload = re.search(r'data-kind="xlsx"[^>]*href="data:[^;]+;base64,([^"]+)"', console.downloads.value).group(1)
     book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(payload)))
     assert book.sheetnames == ["decisions", "results", "reps", "leaderboard"]
     results = pd.read_excel(io.BytesIO(base64.b64decode(payload)), sheet_name="results")
     assert len(results) == 3 and set(results["team"]) == {"紅隊", "Blue", "Green"}
     assert "HTML" in console.export_notice.text("en") or "PNG" in console.export_notice.text("en")
+
+
+def test_charts_come_as_html_when_png_cannot_be_drawn(console, monkeypatch, caplog):
+    import plotly.io as pio
+
+    def no_browser(*args, **kwargs):
+        raise RuntimeError("no chromium here")
+    monkeypatch.setattr(pio, "write_images", no_browser)
+    page = joined(console, "Blue")
+    page.submit()
+    console.close_round()
+    console.prepare_downloads()
+    assert re.findall(r'data-kind="([^"]+)"', console.downloads.value) == ["xlsx", "html"]
+    assert "HTML" in console.export_notice.text("en") and console.export_notice.error is None
+    assert "PNG export failed" in caplog.text
 
 
 def test_a_wrong_code_is_refused_in_the_pages_language_and_slowed_down(console):
@@ -214,3 +239,82 @@ def test_the_hub_lists_both_workshop_pages():
     assert 'data-module="workshop"' in html
     assert 'data-app="workshop_trainer"' in html and 'data-app="workshop_team"' in html
     assert "Workshop: trainer console" in html and "workshop/team.ipynb?lang=en" in html
+
+
+def test_a_typed_split_starts_from_the_method_and_must_add_up(console):
+    page = joined(console, "Blue")
+    by_method = dict(page._quotas)
+    assert sum(by_method.values()) == page.f_target.value and "張經理" in text_of(page.quota_view)
+    page.f_split.value = "__custom__"
+    assert {k: w.value for k, w in page.split_inputs.items()} == {k: round(v) for k, v in by_method.items()}
+    assert page.split_sum.value.count('data-diff="0"') == 1 and page.cost_notice.error is None
+    page.split_inputs["李明"].value += 5000
+    assert 'data-diff="5000"' in page.split_sum.value
+    assert "decisions.split" in page.cost_notice.text("en") and "2,005,000" in page.cost_notice.text("en")
+    page.f_hires.value = 1                      # a hire gets a box of its own, empty until typed
+    assert list(page.split_inputs)[-1] == "H1-1" and page.split_inputs["H1-1"].value == 0
+    assert "H1-1" in page.cost_notice.text("en")
+    page.split_inputs["H1-1"].value = 95000
+    page.split_inputs["王芳"].value -= 100000
+    assert page.cost_notice.error is None and page.submit() == 1
+    again = joined(console, "Blue", "zh-Hant")  # the typed amounts come back on a new page
+    assert again.f_split.value == "__custom__" and again.split_inputs["H1-1"].value == 95000
+    assert "等於目標" in text_of(again.split_sum)
+
+
+def test_an_edited_plan_is_priced_submitted_and_reloaded(console):
+    page = joined(console, "Green")
+    before = page._cost["pay"]
+    page.f_edit_plan.value = True
+    assert page.plan_editor.widget.layout.display is None
+    assert [(a.value, b.value) for a, b in page.plan_editor.tiers.rows] == [(0.0, 2.0), (100.0, 3.0), (120.0, 4.0)]
+    page.plan_editor.tiers.rows[0][1].value = 2.5           # 2.5 % below quota instead of 2 %
+    assert page._cost["pay"] > before
+    page.plan_editor.cap.value = 150
+    page.plan_editor.tiers.rows[2][0].value = 90             # bands out of order: named, beside the form
+    assert "decisions.plan.tiers" in page.cost_notice.text("en")
+    page.plan_editor.tiers.rows[2][0].value = 130
+    assert page.cost_notice.error is None and page.submit() == 1
+    plan = page.team.template()["plan"]
+    assert plan["based_on"] == "s1_tiered" and plan["tiers"][0]["rate"] == 0.025 and plan["cap"]["attainment"] == 1.5
+    again = joined(console, "Green")
+    assert again.f_edit_plan.value and again.plan_editor.cap.value == 150.0
+    assert again.plan_editor.tiers.rows[2][0].value == 130.0
+    again.f_plan.value = "linear"                            # another menu plan: the editor shows it
+    assert [(a.value, b.value) for a, b in again.plan_editor.tiers.rows] == [(0.0, 3.0)]
+
+
+def test_a_poller_calls_again_on_a_running_loop_and_survives_an_error(caplog):
+    from simlib.ui.workshop_common import Poller
+    seen: list[int] = []
+
+    def fn():
+        seen.append(1)
+        if len(seen) == 2:
+            raise RuntimeError("a database hiccup")
+
+    async def main():
+        p = Poller(fn, 0.01)
+        assert p.start() and p.start() and p.running        # started once
+        await asyncio.sleep(0.15)
+        p.stop()
+        return p
+    p = asyncio.run(main())
+    assert len(seen) >= 4 and not p.running and "a database hiccup" in caplog.text
+    assert not Poller(fn, 1).start()                         # no loop here: nothing starts
+
+
+def test_a_team_page_reads_again_only_when_the_round_moves_on(console, monkeypatch):
+    page = joined(console, "Blue")
+    calls: list[int] = []
+    real = page.refresh
+    monkeypatch.setattr(page, "refresh", lambda: calls.append(1) or real())
+    page.poll()
+    page.submit()
+    page.poll()
+    assert calls == []                                       # a form being filled in is left alone
+    console.close_round()
+    page.poll()
+    assert calls == [1] and page.round == 2 and len(page.results) == 1
+    page.poll()
+    assert calls == [1]

@@ -154,3 +154,17 @@ def test_command_line_prepares_and_archives_a_workshop(tmp_path, capsys):
     xlsx = tmp_path / "debrief.xlsx"                               # Excel too, with submissions' times in it
     assert main(["workshop", "--db", url, "export", ws_id, "--key", key, "--out", str(xlsx)]) == 0
     assert set(pd.read_excel(xlsx, sheet_name=None)) == {"decisions", "results", "reps", "leaderboard"}
+
+
+def test_a_team_sees_each_reps_quota_before_it_submits(db_url):
+    ws = Workshop.create("scenarios/workshop/b2b_quarter.yaml", teams=["A"], rounds=1, seed=2, db=db_url)
+    team = ws.join(ws.team_codes["A"])
+    tpl = team.template()
+    q = team.quotas(tpl)
+    assert sum(q.values()) == tpl["target"] and list(q) == [r.name for r in ws.spec.scenario.team.reps]
+    assert q["張經理"] > q["黃婷"]                  # by capability: the veteran carries more than the new rep
+    equal = team.quotas(dict(tpl, split="equal", hires=1, dismiss=["黃婷"]))
+    assert "黃婷" not in equal and "H1-1" in equal and max(equal.values()) - min(equal.values()) <= 1
+    with pytest.raises(ScenarioError) as err:
+        team.quotas(dict(tpl, split={"李明": 1}))
+    assert err.value.issues[0].path.startswith("decisions.split")

@@ -16,7 +16,7 @@ import pytest
 
 from simlib.base.schema import ScenarioError
 from simlib.workshop import market
-from simlib.workshop.decisions import cost, template, validate_decisions
+from simlib.workshop.decisions import PlanEdit, cost, resolve_plan, template, validate_decisions
 from simlib.workshop.market import demand_factor, market_shares, run_round, states_before
 from simlib.workshop.roster import initial_state, start_round
 from simlib.workshop.scoring import RoundResult, jain_index, leaderboard
@@ -430,3 +430,14 @@ def test_progress_is_reported_for_every_team(spec):
     seen.clear()
     run_round(spec, 21, 1, {"A": [t], "B": [t]}, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(2, 2)]                                                       # cached: done at once
+
+
+def test_an_edited_plan_can_drop_the_menu_plans_bonus_and_cap():
+    spec = load_workshop_spec("scenarios/workshop/b2b_quarter.yaml")
+    table = resolve_plan(spec, "s1_table")
+    assert table.bonus is not None
+    dropped = resolve_plan(spec, PlanEdit.model_validate({"based_on": "s1_table", "bonus": False}))
+    assert dropped.bonus is None and dropped.commission == table.commission
+    capped = resolve_plan(spec, PlanEdit.model_validate({"based_on": "s1_table", "cap": {"attainment": 1.5}}))
+    assert capped.cap.attainment == 1.5
+    assert resolve_plan(spec, PlanEdit.model_validate({"based_on": "s1_table", "cap": False})).cap is None

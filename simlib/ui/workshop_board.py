@@ -6,13 +6,19 @@ trainer's handle (``self.trainer``) and builds these panels with :meth:`_build_b
 handle's: :meth:`~simlib.workshop.Trainer.status`, :meth:`~simlib.workshop.Trainer.close_round` (its
 ``progress`` drives the bar), :meth:`~simlib.workshop.Trainer.leaderboard`,
 :meth:`~simlib.workshop.Trainer.results`, :meth:`~simlib.workshop.Trainer.replay` and
-:func:`simlib.workshop.debrief.debrief_tables` (as one Excel workbook). The charts download as PNG when
-kaleido is installed, else together as one HTML file that opens offline (plotly.js inside).
+:func:`simlib.workshop.debrief.debrief_tables` (as one Excel workbook). The charts download as PNG, drawn by
+kaleido with the machine's chromium (``make app`` installs both), else together as one HTML file that opens
+offline (plotly.js inside).
 """
 from __future__ import annotations
 
 import importlib.util
+import logging
+import os
+import tempfile
 import time
+from pathlib import Path
+from typing import Any
 
 import ipywidgets as W
 import pandas as pd
@@ -22,12 +28,17 @@ from simlib.base.fmt import number
 from simlib.base.i18n import t
 from simlib.ui.base import AppBase, card, data_link, esc, row, xlsx_link
 from simlib.ui.figures import DEFAULT_RENDERER, Renderer, make_view
-from simlib.ui.workshop_common import CSS, Notice, attempt, metric_table
+from simlib.ui.workshop_common import CSS, Notice, Poller, attempt, metric_table
 from simlib.viz.workshop import CHART_METRICS, rounds_figure, score_figure
 from simlib.workshop.debrief import debrief_tables
 from simlib.workshop.spec import label
 
-__all__ = ["BOARD_SHOWN", "BoardPanels", "has_kaleido"]
+__all__ = ["BOARD_SHOWN", "POLL_SECONDS", "BoardPanels", "chart_pngs", "has_kaleido"]
+
+log = logging.getLogger(__name__)
+
+#: how often an open console reads the round's submissions again by itself
+POLL_SECONDS = 4.0
 
 #: the leaderboard's columns on the page (the Excel file has them all)
 BOARD_SHOWN = ("rank", "team", "score", "gross_profit", "revenue", "attainment", "share", "fairness", "nps", "turnover")
@@ -35,8 +46,23 @@ FIGURES = (*CHART_METRICS, "score")
 
 
 def has_kaleido() -> bool:
-    """Whether plotly can write PNG here (kaleido installed)."""
+    """Whether kaleido is installed (it also needs a chromium to draw with: :func:`chart_pngs`)."""
     return importlib.util.find_spec("kaleido") is not None
+
+
+def chart_pngs(figures: dict[str, Any]) -> dict[str, bytes] | None:
+    """Each figure as PNG bytes, drawn in one kaleido session (about 1 s a chart), or None when kaleido
+    cannot draw here (no chromium: the reason goes to the server's log)."""
+    if not figures:
+        return {}
+    with tempfile.TemporaryDirectory() as folder:
+        paths = [os.path.join(folder, f"{i}.png") for i in range(len(figures))]
+        try:
+            pio.write_images(list(figures.values()), paths, format="png", scale=2)
+        except Exception:
+            log.warning("PNG export failed; the charts are offered as HTML instead", exc_info=True)
+            return None
+        return {name: Path(p).read_bytes() for name, p in zip(figures, paths, strict=True)}
 
 
 class BoardPanels(AppBase):
@@ -52,6 +78,7 @@ class BoardPanels(AppBase):
         self.results = pd.DataFrame()
         self.last_close_seconds: float | None = None
         self.figures = {name: make_view(f"workshop_{name}", renderer) for name in FIGURES}
+        self.poller = Poller(self.refresh, POLL_SECONDS)
 
     def _build_board(self) -> W.Widget:
         self.status_view = W.HTML()
@@ -87,6 +114,7 @@ class BoardPanels(AppBase):
         for n in (self.round_notice, self.replay_notice, self.export_notice):
             self._relabel(n.render)
         f = self.figures
+        self.share_row = row(card(f["share"].widget))      # a shared market's only
         self.board_box = W.VBox([
             self._text("workshop_pages.round.title", "h3", "sdw-section"),
             row(card(self.status_view, self._text("workshop_pages.refresh_note", "p", "sdw-muted"),
@@ -94,7 +122,7 @@ class BoardPanels(AppBase):
             self._text("workshop_pages.board.title", "h3", "sdw-section"), self.board_view,
             row(card(f["score"].widget), card(f["revenue"].widget)),
             row(card(f["gross_profit"].widget), card(f["attainment"].widget)),
-            row(card(f["share"].widget)),
+            self.share_row,
             self._text("workshop_pages.replay.title", "h3", "sdw-section"),
             self._text("workshop_pages.replay.explain", "p", "sdw-muted"),
             W.HBox([self.replay_round, self.replay_button]), self.replay_notice.widget,
@@ -181,7 +209,9 @@ class BoardPanels(AppBase):
         else:
             cols = [c for c in BOARD_SHOWN if c in self.board.columns]
             self.board_view.value = metric_table(self.board, cols, lang, "sdw-board-table")
-        teams = self.trainer.workshop.teams
+        ws = self.trainer.workshop
+        teams = ws.teams
+        self.share_row.layout.display = None if ws.spec.settings.market == "shared" else "none"
         for m in CHART_METRICS:
             self.figures[m].show(rounds_figure(self.results, m, lang, teams))
         self.figures["score"].show(score_figure(self.board, lang))
@@ -216,10 +246,13 @@ class BoardPanels(AppBase):
     # -- downloads ---------------------------------------------------------------------------------------
     def prepare_downloads(self) -> None:
         """Links: the debrief as one Excel workbook (decisions, results, reps, leaderboard), then the charts —
-        each as PNG with kaleido, else all of them in one HTML file."""
+        each as PNG (kaleido and a chromium), else all of them in one HTML file that opens offline."""
         if self.trainer is None:
             return
         self.export_notice.clear()
+        self.export_notice.ok("workshop_pages.export.preparing")
+        self.export_notice.render(self.lang)
+        self.downloads.value = ""
         links: list[str] = []
 
         def act() -> None:
@@ -227,11 +260,13 @@ class BoardPanels(AppBase):
             stem = f"workshop_{ws.id}"
             links.append(xlsx_link(t("workshop_pages.export.xlsx", lang), f"{stem}_debrief.xlsx",
                                    debrief_tables(self.trainer), "xlsx"))
-            figs = {n: v.figure for n, v in self.figures.items() if v.figure is not None}
-            if has_kaleido():
-                for n, fig in figs.items():
+            shared = ws.spec.settings.market == "shared"
+            figs = {n: v.figure for n, v in self.figures.items() if v.figure is not None and (shared or n != "share")}
+            pngs = chart_pngs(figs) if has_kaleido() else None
+            if pngs is not None:
+                for n, png in pngs.items():
                     links.append(data_link(t("workshop_pages.export.png", lang, chart=self._chart_name(n, lang)),
-                                           f"{stem}_{n}.png", "image/png", fig.to_image(format="png"), f"png-{n}"))
+                                           f"{stem}_{n}.png", "image/png", png, f"png-{n}"))
                 self.export_notice.ok("workshop_pages.export.as_png")
             else:
                 parts = [pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0))

@@ -8,6 +8,7 @@ workshop's metric labels (:func:`simlib.workshop.spec.label`) and the page's num
 """
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import uuid
@@ -25,7 +26,7 @@ from simlib.ui.lang import query_string
 from simlib.workshop import AccessDenied
 from simlib.workshop.spec import label
 
-__all__ = ["MONEY", "PERCENT", "Notice", "attempt", "fmt_metric", "metric_table", "new_client", "query_value"]
+__all__ = ["MONEY", "PERCENT", "Notice", "Poller", "attempt", "fmt_metric", "metric_table", "new_client", "query_value"]
 
 log = logging.getLogger(__name__)
 
@@ -140,3 +141,48 @@ def attempt(app: Any, notice: Notice, action: Callable[[], Any]) -> bool:
         ok = True
     notice.render(app.lang)
     return ok
+
+
+class Poller:
+    """Call ``fn()`` every ``seconds`` on the kernel's event loop, so that a served page follows the workshop
+    by itself (the trainer's count of submitted teams, a team page noticing that its round was published).
+
+    It runs only where an event loop is running — a kernel behind a Voilà page or a notebook — and :meth:`start`
+    returns False elsewhere (plain Python, the tests), where the pages' **Refresh** buttons do the same.
+    An error in ``fn`` is logged and the polling goes on. A closed page's kernel is culled as before: polling
+    does not make a kernel busy (:func:`simlib.ui.serve.cull_args`).
+    """
+
+    def __init__(self, fn: Callable[[], Any], seconds: float):
+        self.fn, self.seconds = fn, float(seconds)
+        self.task: asyncio.Task | None = None
+        self.ticks = 0
+
+    @property
+    def running(self) -> bool:
+        return self.task is not None and not self.task.done()
+
+    def start(self) -> bool:
+        """Start polling (once); False when no event loop runs here."""
+        if self.running:
+            return True
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        self.task = loop.create_task(self._run())
+        return True
+
+    def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.task = None
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.seconds)
+            self.ticks += 1
+            try:
+                self.fn()
+            except Exception:
+                log.exception("polling %s failed", getattr(self.fn, "__qualname__", self.fn))

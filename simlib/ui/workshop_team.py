@@ -13,7 +13,8 @@ its choices (:meth:`~simlib.workshop.Team.cost`), its submissions and its own pu
 situation — its reps, their tenure and training, last round's sales — is
 :meth:`simlib.workshop.api.Team.situation`. A wrong code shows the localised
 :class:`~simlib.workshop.AccessDenied` message; a page that keeps trying is slowed down (its ``client`` id).
-Nothing refreshes by itself: **Refresh** reads the round and the results again.
+Every few seconds the page checks whether the round has moved on (closed, published, the next one open) and then
+reads the round and its results again by itself (:class:`~simlib.ui.workshop_common.Poller`); **Refresh** does it now.
 """
 from __future__ import annotations
 
@@ -28,10 +29,20 @@ from simlib.base.i18n import t
 from simlib.ui.base import AppBase, card, esc, row
 from simlib.ui.figures import DEFAULT_RENDERER, Renderer, make_view
 from simlib.ui.lang import lang_from_query
-from simlib.ui.workshop_common import CSS, Notice, attempt, fmt_metric, metric_table, new_client, query_value
+from simlib.ui.plan_editor import PlanEditor
+from simlib.ui.workshop_common import (
+    CSS,
+    Notice,
+    Poller,
+    attempt,
+    fmt_metric,
+    metric_table,
+    new_client,
+    query_value,
+)
 from simlib.viz.workshop import team_rounds_figure
 from simlib.workshop import Team, Workshop
-from simlib.workshop.decisions import FOCUS, SPLIT_METHODS, course_price
+from simlib.workshop.decisions import FOCUS, SPLIT_METHODS, PlanEdit, course_price, hire_name, resolve_plan
 from simlib.workshop.spec import label
 
 __all__ = ["RESULT_COLUMNS", "TeamPage"]
@@ -39,7 +50,9 @@ __all__ = ["RESULT_COLUMNS", "TeamPage"]
 #: the team's own results table
 RESULT_COLUMNS = ("round", "target", "revenue", "attainment", "gross_profit", "share", "win_rate", "turnover",
                   "nps", "fairness", "headcount", "hires", "quits", "score")
-CUSTOM, EDITED, NO_COURSE = "__custom__", "__edited__", "__none__"
+CUSTOM, NO_COURSE = "__custom__", "__none__"
+#: how often a joined team page checks whether its round has moved on
+POLL_SECONDS = 6.0
 _WIDE = {"layout": W.Layout(width="100%"), "style": {"description_width": "14em"}}
 
 
@@ -67,6 +80,8 @@ class TeamPage(AppBase):
         self.figures = {"team": make_view("workshop_team", renderer)}
         self.state = None
         self.results = self.rep_results = pd.DataFrame()
+        self._seen: tuple | None = None
+        self.poller = Poller(self.poll, POLL_SECONDS)
         self._finish_page(self._build_join(workshop_id, code), self._build_team())
 
     @classmethod
@@ -94,10 +109,11 @@ class TeamPage(AppBase):
         self.join_button.on_click(lambda b: self.join())
         self.join_notice = Notice("sdw-join-notice")
         self._relabel(self.join_notice.render)
-        self.join_box = W.VBox([self._text("workshop_pages.team.join.title", "h3", "sdw-section"),
-                                self._text("workshop_pages.team.join.hint", "p", "sdw-muted"),
-                                card(self.ws_id, self.code, self.display_name, W.HBox([self.join_button]),
-                                     self.join_notice.widget, basis="420px")])
+        self.join_form = W.VBox([self._text("workshop_pages.team.join.title", "h3", "sdw-section"),
+                                 self._text("workshop_pages.team.join.hint", "p", "sdw-muted"),
+                                 card(self.ws_id, self.code, self.display_name, W.HBox([self.join_button]),
+                                      basis="420px")])
+        self.join_box = W.VBox([self.join_form, self.join_notice.widget])
         return self.join_box
 
     def join(self, code: str | None = None) -> bool:
@@ -114,8 +130,10 @@ class TeamPage(AppBase):
             return False
         self.join_notice.ok("workshop_pages.team.join.done", team=self.team.name)
         self.join_notice.render(self.lang)
+        self.join_form.layout.display = "none"      # joined: the form has done its work
         self.team_box.layout.display = None
         self.refresh()
+        self.poller.start()
         return True
 
     # -- the team's round ------------------------------------------------------------------------------
@@ -145,6 +163,7 @@ class TeamPage(AppBase):
         self.f_target = W.IntText(**_WIDE)
         self.f_split = W.Dropdown(**_WIDE)
         self.f_plan = W.Dropdown(**_WIDE)
+        self.f_edit_plan = W.Checkbox(indent=False)
         self.f_hires = W.IntSlider(min=0, max=1, continuous_update=False, **_WIDE)
         self.f_dismiss = W.SelectMultiple(rows=4, **_WIDE)
         self.f_training = W.Dropdown(**_WIDE)
@@ -161,6 +180,24 @@ class TeamPage(AppBase):
             self._relabel(lambda lang, w=w, name=name: setattr(
                 w, "description", label("decision", name, lang) + (" (%)" if name == "discount_authority" else "")))
             w.observe(lambda change: self.update_cost(), names="value")
+        # the split: each rep's quota under the method, or a box per rep to type it
+        self.split_inputs: dict[str, W.IntText] = {}
+        self._quotas: dict[str, float] = {}
+        self.quota_view = W.HTML()
+        self.quota_view.add_class("sdw-quotas")
+        self.split_box = W.VBox(layout=W.Layout(display="none"))
+        self.split_box.add_class("sdw-split-typed")
+        self.split_sum = W.HTML()
+        self.split_sum.add_class("sdw-split-sum")
+        self.f_split.observe(self._split_method_changed, names="value")
+        # the pay plan: a menu plan, or that plan edited (tiers, bonus, cap)
+        self.f_edit_plan.add_class("sdw-field-edit-plan")
+        self._label(self.f_edit_plan, "workshop_pages.team.form.edit_plan")
+        self.plan_editor = PlanEditor(on_change=self.update_cost)
+        self.plan_editor.widget.layout.display = "none"
+        self._relabel(self.plan_editor.relabel)
+        self.f_plan.observe(self._plan_changed, names="value")
+        self.f_edit_plan.observe(self._edit_plan_changed, names="value")
         self.cost_view = W.HTML()
         self.cost_view.add_class("sdw-cost")
         self.cost_notice = Notice("sdw-cost-notice")
@@ -171,31 +208,77 @@ class TeamPage(AppBase):
         self.submit_notice = Notice("sdw-submit-notice")
         self._relabel(self.cost_notice.render)
         self._relabel(self.submit_notice.render)
-        form = card(*self.fields.values(), basis="460px")
+        f = self.fields
+        form = card(f["target"], f["split"], self.quota_view, self.split_box, self.split_sum, f["plan"],
+                    self.f_edit_plan, self.plan_editor.widget,
+                    *(f[k] for k in ("hires", "dismiss", "training", "mentoring", "focus", "discount_authority",
+                                     "a_tier_managers")), basis="460px")
         side = card(self._text("workshop_pages.team.cost.title", "h4"), self.cost_view, self.cost_notice.widget,
                     W.HBox([self.submit_button]), self.submit_notice.widget, basis="360px")
         self.form_title = self._text("workshop_pages.team.form.title", "h3", "sdw-section")
         return W.VBox([self.form_title, self._text("workshop_pages.team.form.hint", "p", "sdw-muted"),
                        row(form, side)])
 
+    # -- the split and the plan's editor ---------------------------------------------------------------
+    def round_seats(self) -> list[str]:
+        """The reps this form's split is over: the team's now, less the dismissed, plus the hires."""
+        if self.state is None or self.team is None:
+            return []
+        gone = set(self.f_dismiss.value)
+        return ([s.name for s in self.state.seats if s.name not in gone]
+                + [hire_name(self.team.round, n) for n in range(1, int(self.f_hires.value) + 1)])
+
+    def _sync_split_inputs(self, fill: dict[str, float] | None = None) -> None:
+        """One whole-yuan box per rep of :meth:`round_seats` (values kept by name; ``fill`` sets them)."""
+        seats = self.round_seats()
+        old = {k: w.value for k, w in self.split_inputs.items()}
+        if fill is not None:
+            old = {k: round(v) for k, v in fill.items()}
+        inputs = {}
+        for name in seats:
+            w = self.split_inputs.get(name) or W.IntText(description=name, layout=W.Layout(width="100%"),
+                                                         style={"description_width": "14em"})
+            if name not in self.split_inputs:
+                w.add_class("sdw-split-rep")
+                w.observe(lambda change: self.update_cost(), names="value")
+            w.value = int(old.get(name, 0))
+            inputs[name] = w
+        self.split_inputs = inputs
+        self.split_box.children = list(inputs.values())
+
+    def _split_method_changed(self, change) -> None:
+        typed = change["new"] == CUSTOM
+        if typed and not self._loading:          # start from what the method gave each rep
+            self._loading = True
+            try:
+                self._sync_split_inputs(self._quotas)
+            finally:
+                self._loading = False
+        self.split_box.layout.display = None if typed else "none"
+        self.update_cost()
+
+    def _plan_changed(self, change) -> None:
+        if not self._loading and self.workshop is not None and change["new"] in self.workshop.spec.plans:
+            self.plan_editor.load(self.workshop.spec.plans[change["new"]])
+
+    def _edit_plan_changed(self, change) -> None:
+        self.plan_editor.widget.layout.display = None if change["new"] else "none"
+        self.update_cost()
+
     def _options(self, lang: str) -> None:
         """The form's choices in ``lang`` (the workshop's menus), keeping the values chosen."""
         if self.workshop is None:
             return
-        spec, tpl = self.workshop.spec, self._template
+        spec = self.workshop.spec
         split = [(label("split", m, lang), m) for m in SPLIT_METHODS]
-        if isinstance(tpl.get("split"), dict):
-            split.append((t("workshop_pages.team.form.custom_split", lang), CUSTOM))
+        split.append((t("workshop_pages.team.form.custom_split", lang), CUSTOM))
         plans = [(f"{p.name or key} [{key}]", key) for key, p in spec.plans.items()]
-        if isinstance(tpl.get("plan"), dict):
-            base = tpl["plan"].get("based_on") or next(iter(spec.plans))
-            plans.append((t("workshop_pages.team.form.edited_plan", lang, base=base), EDITED))
         courses = [(t("workshop_pages.team.form.no_training", lang), NO_COURSE)] + [
             (t("workshop_pages.team.form.course", lang, course=_course_label(c, lang), price=money(
                 course_price(spec, c), lang), points=number(c.lift * 100, lang, digits=1)), str(i))
             for i, c in enumerate(spec.courses)]
         focus = [(label("focus", f, lang), f) for f in FOCUS]
-        self._loading = True
+        was, self._loading = self._loading, True
         try:
             for w, opts in ((self.f_split, split), (self.f_plan, plans), (self.f_training, courses),
                             (self.f_focus, focus)):
@@ -204,7 +287,7 @@ class TeamPage(AppBase):
                 if value in dict(opts).values():
                     w.value = value
         finally:
-            self._loading = False
+            self._loading = was
 
     def _load_form(self, tpl: dict) -> None:
         """Fill the form with a round's decisions (the team's template)."""
@@ -215,12 +298,19 @@ class TeamPage(AppBase):
             self._options(self.lang)
             seats = [s.name for s in self.state.seats] if self.state is not None else []
             self.f_target.value = int(tpl["target"])
-            self.f_split.value = CUSTOM if isinstance(tpl["split"], dict) else tpl["split"]
-            self.f_plan.value = EDITED if isinstance(tpl["plan"], dict) else tpl["plan"]
             self.f_hires.max = spec.hiring.max_per_round
             self.f_hires.value = int(tpl["hires"])
             self.f_dismiss.options = seats
             self.f_dismiss.value = tuple(d for d in tpl["dismiss"] if d in seats)
+            typed = isinstance(tpl["split"], dict)
+            self._sync_split_inputs(tpl["split"] if typed else {})
+            self.f_split.value = CUSTOM if typed else tpl["split"]
+            edited = isinstance(tpl["plan"], dict)
+            base = (tpl["plan"].get("based_on") or next(iter(spec.plans))) if edited else tpl["plan"]
+            self.f_plan.value = base
+            self.plan_editor.load(resolve_plan(spec, PlanEdit.model_validate(tpl["plan"])) if edited
+                                  else spec.plans[base])
+            self.f_edit_plan.value = edited
             tr = tpl.get("training")
             idx = next((str(i) for i, c in enumerate(spec.courses) if tr and c.stage == tr["stage"]
                         and abs(c.lift - tr["lift"]) < 1e-9), NO_COURSE)
@@ -235,20 +325,35 @@ class TeamPage(AppBase):
 
     def decisions(self) -> dict:
         """The form as the team's decisions for the round (what Submit sends)."""
-        spec, tpl = self.workshop.spec, self._template
+        spec = self.workshop.spec
         training = None
         if self.f_training.value not in (None, NO_COURSE):
             course = spec.courses[int(self.f_training.value)]
             training = {"stage": course.stage, "lift": course.lift}
-        return {"target": int(self.f_target.value),
-                "split": tpl.get("split") if self.f_split.value == CUSTOM else self.f_split.value,
-                "plan": tpl.get("plan") if self.f_plan.value == EDITED else self.f_plan.value,
+        if self.f_split.value == CUSTOM:
+            self._sync_split_inputs()
+            split = {name: int(w.value) for name, w in self.split_inputs.items()}
+        else:
+            split = self.f_split.value
+        return {"target": int(self.f_target.value), "split": split,
+                "plan": self.plan_editor.edit(self.f_plan.value) if self.f_edit_plan.value else self.f_plan.value,
                 "hires": int(self.f_hires.value), "dismiss": list(self.f_dismiss.value), "training": training,
                 "mentoring": bool(self.f_mentoring.value), "focus": self.f_focus.value,
                 "discount_authority": round(self.f_discount.value / 100, 4),
                 "a_tier_managers": int(self.f_managers.value)}
 
     # -- reading the round -----------------------------------------------------------------------------
+    def _round_state(self) -> tuple[int, str]:
+        ws = self.workshop
+        r = ws.round
+        return r, ws.store.round_status(ws.id, r) if r <= ws.rounds else "done"
+
+    def poll(self) -> None:
+        """Read everything again only when the round has moved on since the last read (so a form being
+        filled in is left alone)."""
+        if self.team is not None and self._round_state() != self._seen:
+            self.refresh()
+
     def refresh(self) -> None:
         """Read the round, the team's situation, its template and its published results again."""
         if self.team is None:
@@ -257,8 +362,9 @@ class TeamPage(AppBase):
 
         def act() -> None:
             ws, team = self.workshop, self.team
+            self._seen = self._round_state()
             self.round = team.round
-            self.open = self.round <= ws.rounds and ws.store.round_status(ws.id, self.round) == "open"
+            self.open = self.round <= ws.rounds and self._seen[1] == "open"
             self.state = team.situation()
             self.results = team.results()
             self.rep_results = team.rep_results()
@@ -339,12 +445,39 @@ class TeamPage(AppBase):
         self._cost: dict | None = None
 
         def act() -> None:
-            self._cost = self.team.cost(self.decisions())
+            data = self.decisions()
+            self._quotas = self.team.quotas(data, self.state)
+            self._cost = self.team.cost(data)
         attempt(self, self.cost_notice, act)
         self._render_cost()
 
+    def _render_quotas(self) -> None:
+        """Each rep's quota under the chosen method; for a typed split, the sum against the target."""
+        lang = self.lang
+        typed = self.f_split.value == CUSTOM
+        if typed:
+            total = sum(int(w.value) for w in self.split_inputs.values())
+            diff = total - int(self.f_target.value)
+            key = "workshop_pages.team.form.split_sum_ok" if diff == 0 else "workshop_pages.team.form.split_sum_off"
+            self.split_sum.value = (f'<p class="sdw-muted" data-diff="{diff}">'
+                                    f'{esc(t(key, lang, total=money(total, lang), target=money(self.f_target.value, lang), diff=money(abs(diff), lang)))}</p>')
+            self.quota_view.value = ""
+            return
+        self.split_sum.value = ""
+        if not self._quotas:
+            self.quota_view.value = ""
+            return
+        rows = "".join(f'<tr data-rep="{esc(k)}"><td class="sdw-text">{esc(k)}</td><td>{esc(money(v, lang))}</td></tr>'
+                       for k, v in self._quotas.items())
+        self.quota_view.value = (f'<details class="sdw-quota-details"><summary>'
+                                 f'{esc(t("workshop_pages.team.form.quotas", lang))}</summary>'
+                                 f'<table class="sdw-table sdw-quota-table"><tr><th class="sdw-text">'
+                                 f'{esc(t("workshop_pages.team.situation.rep", lang))}</th>'
+                                 f'<th>{esc(label("metric", "quota", lang))}</th></tr>{rows}</table></details>')
+
     def _render_cost(self) -> None:
         lang, c = self.lang, getattr(self, "_cost", None)
+        self._render_quotas()
         if c is None:
             self.cost_view.value = ""
             return

@@ -11,7 +11,8 @@ The page starts at "create / open" and touches no database until one is asked fo
 store's default (:func:`simlib.workshop.store.default_url`). A new workshop's trainer key and join codes are
 shown **once** (they are stored only hashed), with a warning to note them and a QR code per team that opens the
 team page with its code (``segno``). The panels after that (round, leaderboard, replay, downloads) are
-:mod:`simlib.ui.workshop_board`. Nothing refreshes by itself: **Refresh** reads the teams' submissions again.
+:mod:`simlib.ui.workshop_board`. Once a workshop is open the console reads the teams' submissions again every few
+seconds by itself (:class:`~simlib.ui.workshop_common.Poller`); **Refresh** reads them now.
 """
 from __future__ import annotations
 
@@ -230,6 +231,7 @@ class TrainerConsole(BoardPanels):
         self.board_box.layout.display = None
         self.refresh()
         self.render_results()
+        self.poller.start()
 
     def _render_workshop(self) -> None:
         ws = self.workshop

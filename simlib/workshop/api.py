@@ -30,7 +30,7 @@ import pandas as pd
 
 from simlib.base.schema import ScenarioError
 from simlib.workshop import decisions as D
-from simlib.workshop import market, scoring
+from simlib.workshop import market, roster, scoring
 from simlib.workshop.access import (
     FAILURE_WINDOW_S,
     MAX_FAILURES,
@@ -219,6 +219,21 @@ class Team:
         upto = min(self.round, self._ws.rounds + 1)
         history = self._ws._history(upto - 1)
         return market.states_before(self._ws.spec, self._ws.seed, upto, history)[self.name]
+
+    def quotas(self, decisions: Mapping, state: market.TeamState | None = None) -> dict[str, float]:
+        """Each rep's quota this round under ``decisions`` (validated, the budget not checked), as the round
+        will set them before any of the trainer's hidden shocks; ``state`` is :meth:`situation`'s (read again
+        when not given). For the decision form: what the split means for each rep.
+
+        Raises:
+            ScenarioError: a field of ``decisions`` that is wrong.
+        """
+        self._check()
+        spec = self._ws.spec
+        d = D.validate_decisions(spec, self._past(), decisions, budget=False)
+        state = state if state is not None else self.situation()
+        start = roster.start_round(spec, state, d, self.round, ())
+        return market.quotas_for_round(spec, start.seats, d)
 
     def cost(self, decisions: Mapping) -> dict:
         """What each choice of ``decisions`` costs this round (validated first)."""

@@ -100,13 +100,14 @@ class PlanCap(_ByAlias):
 
 class PlanEdit(_ByAlias):
     """A menu plan with some parts changed: ``based_on`` (a menu key; the menu's first by default), then any
-    of ``mode``, ``base_pay``, ``tiers``, ``bonus``, ``cap``. A part left out (or null) keeps the menu plan's."""
+    of ``mode``, ``base_pay``, ``tiers``, ``bonus``, ``cap``. A part left out (or null) keeps the menu plan's;
+    ``bonus: false`` or ``cap: false`` removes the menu plan's bonus or cap."""
     based_on: str | None = Field(None, min_length=1, max_length=60)
     mode: Literal["marginal", "retroactive"] | None = None
     base_pay: float | None = Field(None, ge=0, le=1e8)
     tiers: list[PlanTier] | None = Field(None, min_length=1, max_length=20)
-    bonus: PlanBonus | None = None
-    cap: PlanCap | None = None
+    bonus: PlanBonus | Literal[False] | None = None
+    cap: PlanCap | Literal[False] | None = None
 
 
 class TrainingChoice(StrictModel):
@@ -211,9 +212,13 @@ def resolve_plan(spec: WorkshopSpec, plan: str | PlanEdit) -> CompPlan:
         if plan.mode is not None:
             comm["mode"] = plan.mode
         base["commission"] = comm
-    if plan.bonus is not None:
+    if plan.bonus is False:
+        base.pop("bonus", None)
+    elif plan.bonus is not None:
         base["bonus"] = plan.bonus.model_dump()
-    if plan.cap is not None:
+    if plan.cap is False:
+        base.pop("cap", None)
+    elif plan.cap is not None:
         base["cap"] = plan.cap.model_dump(exclude_none=True)
     try:
         return CompPlan.from_dict(base)
@@ -364,9 +369,10 @@ def _validate(spec: WorkshopSpec, past: list[Decisions], data: Any, *, budget: b
     return out
 
 
-def validate_decisions(spec: WorkshopSpec, state: Sequence[Decisions | Mapping] | None, data: Any) -> Decisions:
+def validate_decisions(spec: WorkshopSpec, state: Sequence[Decisions | Mapping] | None, data: Any, *,
+                       budget: bool = True) -> Decisions:
     """``data`` as a team's :class:`Decisions` for the round after the rounds of ``state`` (the team's past
-    decisions, oldest first; ``None`` or ``[]`` for round 1).
+    decisions, oldest first; ``None`` or ``[]`` for round 1); ``budget=False`` skips the trainer's budget.
 
     Raises:
         ScenarioError: naming each bad field: ``decisions.target``, ``decisions.split.<rep>``,
@@ -384,7 +390,7 @@ def validate_decisions(spec: WorkshopSpec, state: Sequence[Decisions | Mapping] 
         ...     print(err.issues[0].path, err.issues[0].code)
         decisions.split.張經理 workshop_split_missing
     """
-    return _validate(spec, _past(spec, state), data, budget=True)
+    return _validate(spec, _past(spec, state), data, budget=budget)
 
 
 def first_round(spec: WorkshopSpec) -> dict[str, Any]:

@@ -82,9 +82,14 @@ def message():
 @pytest.fixture(scope="session")
 def voila_url(artifacts):
     """Start Voilà over the pages (``notebooks/``) on a free port; yield its base URL; stop it at the end
-    (one server per pytest-xdist worker, each with its own log)."""
+    (one server per pytest-xdist worker, each with its own log, and its own workshop database: ``$SDW_DB``
+    for the pages is a new SQLite file in the artifacts folder, never the user's)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     log = artifacts / (f"voila-{worker}.log" if worker else "voila.log")
+    db = artifacts / f"workshops-{worker or 'main'}.sqlite"
+    for old in artifacts.glob(db.name + "*"):
+        old.unlink()
+    os.environ["SDW_DB"] = f"sqlite:///{db}"
     with contextlib.ExitStack() as stack:
         try:
             url = stack.enter_context(voila_server(PAGES, timeout=90, log_path=log))
