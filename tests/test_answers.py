@@ -9,6 +9,7 @@ import json
 import multiprocessing
 import re
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -211,7 +212,8 @@ def no_hub(monkeypatch):
     monkeypatch.delenv("SDW_TRAINER_KEY", raising=False)
 
 
-def test_one_trainee_cannot_read_anothers_answers(store, no_hub):
+def test_one_trainee_cannot_read_anothers_answers(store, no_hub, monkeypatch):
+    monkeypatch.setattr(A, "MAX_KEY_FAILURES", 100)      # this test tries every call; the slow-down is below
     a, key_a = store.claim("甲")
     b, key_b = store.claim("乙")
     assert key_a != key_b and a.token == key_a
@@ -230,6 +232,24 @@ def test_one_trainee_cannot_read_anothers_answers(store, no_hub):
         refused(lambda who=who: store.check(who), "token", code)
     assert store.history(a)["attempt"].tolist() == [1, 2]                 # nothing was added to A's answers
     assert store.latest(A.identify(" 甲 ", key_a.lower().replace("-", " ")), "okr_scoring") == OKR_RIGHT  # as typed
+
+
+def test_wrong_keys_for_a_name_are_slowed_down_wherever_they_come_from(store, no_hub, monkeypatch):
+    me, _ = store.claim("丙")
+    store.save(me, "okr_scoring", OKR)
+    wrong = A.identify("丙", "AAAA-AAAA-AAAA")
+    other = A.AnswerStore(store.path)                    # another page, another process: the same file
+    for k in range(A.MAX_KEY_FAILURES):
+        guess = (store, other)[k % 2]
+        refused(lambda g=guess, k=k: g.save(wrong, "okr_scoring", {"forged": k}), "token", "answers_key_wrong")
+    err = refused(lambda: A.AnswerStore(store.path).history(me), "token", "answers_key_slow_down")
+    assert "60" in err.message("en") and "丙" in err.message("zh-Hant")
+    assert store.history(me)["attempt"].tolist() == [1]   # known on this page: no scrypt, no refusal
+    later = time.time() + A.KEY_FAILURE_WINDOW_S + 1
+    monkeypatch.setattr(A.time, "time", lambda: later)
+    fresh = A.AnswerStore(store.path)
+    assert fresh.latest(me, "okr_scoring") == OKR and fresh.history(me)["answer"].size == 1
+    refused(lambda: fresh.history(A.identify("乙乙", "AAAA-AAAA-AAAA")), "token", "answers_key_wrong")
 
 
 def test_a_name_is_claimed_once_and_its_key_is_stored_only_hashed(store, no_hub):

@@ -66,7 +66,6 @@ identity (``trainee`` or ``token``) and a refused trainer key (``trainer_key``).
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import io
@@ -74,8 +73,8 @@ import json
 import math
 import os
 import re
-import secrets
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -86,6 +85,7 @@ import numpy as np
 import pandas as pd
 
 from simlib.base.i18n import t
+from simlib.base.keys import ALPHABET, check_secret, hash_secret, new_code, normalise_code
 from simlib.base.schema import ScenarioError, StrictModel
 
 __all__ = ["DEFAULT_PATH", "ENV_VAR", "HUB_ENV", "SCHEMA_VERSION", "TRAINER_ENV", "AnswerStore",
@@ -104,8 +104,7 @@ ALL_COLUMNS = ("trainee", "team", "display_name", "access", "drill", "attempt", 
 #: 1: the answers table alone; 2: with the trainees table (identities)
 SCHEMA_VERSION = 2
 #: answer-key letters: no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes (as the workshop's join codes)
-KEY_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
-_SCRYPT = {"n": 2**13, "r": 8, "p": 1, "dklen": 32}
+KEY_ALPHABET = ALPHABET
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -119,7 +118,16 @@ CREATE TABLE IF NOT EXISTS answers (
     UNIQUE (trainee, drill, attempt)
 );
 CREATE INDEX IF NOT EXISTS answers_by_trainee ON answers (trainee, drill, id);
+CREATE TABLE IF NOT EXISTS key_failures (
+    trainee TEXT NOT NULL,
+    at      REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS key_failures_by_trainee ON key_failures (trainee, at);
 """
+#: wrong answer keys for one name within :data:`KEY_FAILURE_WINDOW_S` seconds before the name is refused for
+#: the rest of the window (whoever asks: guessing a trainee's key is slowed down wherever it comes from)
+MAX_KEY_FAILURES = 5
+KEY_FAILURE_WINDOW_S = 60
 _IDENTITIES = """
 CREATE TABLE IF NOT EXISTS trainees (
     trainee      TEXT PRIMARY KEY,
@@ -176,14 +184,12 @@ def normalise_key(key: str) -> str:
         >>> normalise_key(" k7mp qx9t4hca ")
         'K7MP-QX9T-4HCA'
     """
-    raw = "".join(ch for ch in str(key).upper() if ch.isalnum())
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else str(key).strip()
+    return normalise_code(key)
 
 
 def new_answer_key() -> str:
     """A fresh answer key, e.g. ``K7MP-QX9T-4HCA`` (12 letters and digits, about 56 bits; from :mod:`secrets`)."""
-    raw = "".join(secrets.choice(KEY_ALPHABET) for _ in range(12))
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+    return new_code()
 
 
 def identify(name: str | TraineeIdentity, token: str | None = None) -> TraineeIdentity:
@@ -213,23 +219,6 @@ def hub_identity() -> TraineeIdentity | None:
     """The JupyterHub user this server runs for (``$JUPYTERHUB_USER``), or None when it is not set."""
     user = os.environ.get(HUB_ENV, "").strip()
     return TraineeIdentity(name=_name(user, "trainee"), hub=True) if user else None
-
-
-def _hash_secret(secret: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(secret.encode(), salt=salt, **_SCRYPT)
-    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
-
-
-def _check_secret(secret: str, stored: str | None) -> bool:
-    try:
-        kind, salt, digest = str(stored).split("$")
-    except ValueError:
-        return False
-    if kind != "scrypt":
-        return False
-    got = hashlib.scrypt(str(secret).encode(), salt=base64.b64decode(salt), **_SCRYPT)
-    return hmac.compare_digest(got, base64.b64decode(digest))
 
 
 def _check_trainer(key: Any) -> None:
@@ -298,6 +287,7 @@ class AnswerStore:
         self.timeout = float(timeout)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._verified: set[tuple[str, str, str]] = set()     # (name, key, hash) already checked: scrypt once
+        self._failed: list[str] = []                          # wrong keys to record once the connection closes
         with self._connect() as con:
             con.executescript(_SCHEMA)
             self._migrate(con)
@@ -313,6 +303,20 @@ class AnswerStore:
             yield con
         finally:
             con.close()
+            self._record_failures()
+
+    def _record_failures(self) -> None:
+        """Keep the wrong keys tried (on a connection of their own: the refused action's transaction is
+        rolled back); forget those over a day old."""
+        while self._failed:
+            name = self._failed.pop()
+            con = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+            try:
+                now = time.time()
+                con.execute("DELETE FROM key_failures WHERE at < ?", (now - 86400,))
+                con.execute("INSERT INTO key_failures (trainee, at) VALUES (?, ?)", (name, now))
+            finally:
+                con.close()
 
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
@@ -370,7 +374,7 @@ class AnswerStore:
                 raise ScenarioError.at("trainee", "answers_name_taken", name=who.name)
             con.execute("INSERT INTO trainees (trainee, kind, key_hash, team, display_name, claimed_at) "
                         "VALUES (?, 'key', ?, ?, ?, ?)",
-                        (who.name, _hash_secret(key), who.team, who.display_name, _now()))
+                        (who.name, hash_secret(key), who.team, who.display_name, _now()))
         return identify(who.name, key), key
 
     def _authorize(self, con: sqlite3.Connection, who: Any, *, writing: bool = False) -> str:
@@ -398,7 +402,13 @@ class AnswerStore:
             raise ScenarioError.at("token", "answers_key_needed", name=me.name)
         seen = (me.name, me.token, stored)
         if seen not in self._verified:
-            if not _check_secret(me.token, stored):
+            since = time.time() - KEY_FAILURE_WINDOW_S
+            (tried,) = con.execute("SELECT COUNT(*) FROM key_failures WHERE trainee = ? AND at >= ?",
+                                   (me.name, since)).fetchone()
+            if tried >= MAX_KEY_FAILURES:
+                raise ScenarioError.at("token", "answers_key_slow_down", name=me.name, seconds=KEY_FAILURE_WINDOW_S)
+            if not check_secret(me.token, stored):
+                self._failed.append(me.name)
                 raise ScenarioError.at("token", "answers_key_wrong", name=me.name)
             self._verified.add(seen)
         return me.name
