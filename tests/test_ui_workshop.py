@@ -318,3 +318,16 @@ def test_a_team_page_reads_again_only_when_the_round_moves_on(console, monkeypat
     assert calls == [1] and page.round == 2 and len(page.results) == 1
     page.poll()
     assert calls == [1]
+
+
+def test_both_pages_say_when_the_decisions_are_due(db):
+    c = TrainerConsole(lang="en")
+    c.c_deadline.value = 15
+    assert c.create(), c.create_notice.text("en")
+    assert "Decisions are due in 15 min." in text_of(c.status_view)
+    page = TeamPage(lang="zh-Hant", workshop_id=c.workshop.id)
+    page.join(c.secrets["codes"]["A"])
+    assert "距離決策截止還有 15 分鐘" in text_of(page.due_view)
+    page.deadline = pd.Timestamp.now(tz="UTC") - pd.Timedelta(minutes=4)    # as if four minutes late
+    page.poll()
+    assert "已超過截止時間 4 分鐘" in text_of(page.due_view)

@@ -168,3 +168,16 @@ def test_a_team_sees_each_reps_quota_before_it_submits(db_url):
     with pytest.raises(ScenarioError) as err:
         team.quotas(dict(tpl, split={"李明": 1}))
     assert err.value.issues[0].path.startswith("decisions.split")
+
+
+def test_a_rounds_decisions_are_due_minutes_after_it_opened(db_url):
+    ws = Workshop.create("scenarios/workshop/b2b_quarter.yaml", teams=["A"], rounds=2, seed=2, db=db_url,
+                         settings={"deadline_minutes": 12})
+    made = ws.store.workshop(ws.id)["created_at"]
+    assert ws.deadline() == pd.Timestamp(made) + pd.Timedelta(minutes=12)
+    trainer = ws.as_trainer(ws.trainer_key)
+    trainer.close_round()
+    published = ws.store.rounds(ws.id).set_index("round").loc[1, "published_at"]
+    assert trainer.status()["deadline"] == published + pd.Timedelta(minutes=12)
+    trainer.close_round()
+    assert ws.deadline() is None and trainer.status()["deadline"] is None

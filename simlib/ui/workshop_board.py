@@ -28,7 +28,7 @@ from simlib.base.fmt import number
 from simlib.base.i18n import t
 from simlib.ui.base import AppBase, card, data_link, esc, row, xlsx_link
 from simlib.ui.figures import DEFAULT_RENDERER, Renderer, make_view
-from simlib.ui.workshop_common import CSS, Notice, Poller, attempt, metric_table
+from simlib.ui.workshop_common import CSS, Notice, Poller, attempt, due_text, metric_table
 from simlib.viz.workshop import CHART_METRICS, rounds_figure, score_figure
 from simlib.workshop.debrief import debrief_tables
 from simlib.workshop.spec import label
@@ -155,6 +155,8 @@ class BoardPanels(AppBase):
             names = {"submitted": ", ".join(s["submitted"]) or "—", "waiting": ", ".join(s["waiting"]) or "—"}
             text += "".join(f'<br><span class="sdw-{k}">{esc(t(f"workshop_pages.round.{k}", lang, names=v))}</span>'
                             for k, v in names.items())
+            due = due_text(s.get("deadline"), lang)
+            text += f'<br><span class="sdw-due">{esc(due)}</span>' if due else ""
             self.close_button.disabled = False
         self.status_view.value = f'<p data-submitted="{len(s["submitted"])}">{text}</p>'
 

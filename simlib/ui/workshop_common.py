@@ -26,7 +26,7 @@ from simlib.ui.lang import query_string
 from simlib.workshop import AccessDenied
 from simlib.workshop.spec import label
 
-__all__ = ["MONEY", "PERCENT", "Notice", "Poller", "attempt", "fmt_metric", "metric_table", "new_client", "query_value"]
+__all__ = ["MONEY", "PERCENT", "Notice", "Poller", "attempt", "due_text", "fmt_metric", "metric_table", "new_client", "query_value"]
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,25 @@ def query_value(name: str, query: str | None = None) -> str:
     """The value of ``name`` in this page's query string (``?ws=…&code=…``), '' when absent."""
     values = parse_qs((query_string() if query is None else query).lstrip("?")).get(name)
     return values[-1] if values else ""
+
+
+def due_text(deadline: Any, lang: str, now: pd.Timestamp | None = None) -> str:
+    """When the open round's decisions are due, relative to now (the room's clocks and the server's time zone
+    may differ; minutes do not): "due in 12 min", or "3 min past the due time". '' without a deadline.
+
+        >>> d = pd.Timestamp("2026-12-07 10:20", tz="UTC")
+        >>> due_text(d, "en", now=pd.Timestamp("2026-12-07 10:08:30", tz="UTC"))
+        'Decisions are due in 12 min.'
+        >>> due_text(d, "en", now=pd.Timestamp("2026-12-07 10:23", tz="UTC"))
+        'The due time passed 3 min ago: the trainer may close the round at any moment.'
+    """
+    if deadline is None or pd.isna(deadline):
+        return ""
+    now = now if now is not None else pd.Timestamp.now(tz="UTC")
+    seconds = (pd.Timestamp(deadline) - now).total_seconds()
+    if seconds > 0:
+        return t("workshop_pages.due.left", lang, minutes=max(1, round(seconds / 60)))
+    return t("workshop_pages.due.past", lang, minutes=round(-seconds / 60))
 
 
 def fmt_metric(metric: str, value: Any, lang: str) -> str:

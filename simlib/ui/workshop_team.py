@@ -35,6 +35,7 @@ from simlib.ui.workshop_common import (
     Notice,
     Poller,
     attempt,
+    due_text,
     fmt_metric,
     metric_table,
     new_client,
@@ -140,6 +141,9 @@ class TeamPage(AppBase):
     def _build_team(self) -> W.Widget:
         self.header_view = W.HTML()
         self.header_view.add_class("sdw-team-header")
+        self.due_view = W.HTML()
+        self.due_view.add_class("sdw-due-view")
+        self.deadline = None
         self.refresh_button = W.Button(icon="refresh", layout=W.Layout(width="auto"))
         self.refresh_button.add_class("sdw-refresh")
         self._label(self.refresh_button, "workshop_pages.refresh")
@@ -152,7 +156,7 @@ class TeamPage(AppBase):
         self.team_box = W.VBox([
             W.HBox([self.header_view, self.refresh_button], layout=W.Layout(align_items="center",
                                                                             flex_flow="row wrap")),
-            self._text("workshop_pages.refresh_note", "p", "sdw-muted"),
+            self.due_view, self._text("workshop_pages.refresh_note", "p", "sdw-muted"),
             self._text("workshop_pages.team.situation.title", "h3", "sdw-section"), self.situation_view,
             self.form_box,
             self._text("workshop_pages.team.results.title", "h3", "sdw-section"), self.results_view,
@@ -350,9 +354,17 @@ class TeamPage(AppBase):
 
     def poll(self) -> None:
         """Read everything again only when the round has moved on since the last read (so a form being
-        filled in is left alone)."""
-        if self.team is not None and self._round_state() != self._seen:
+        filled in is left alone); else only the minutes left until the decisions are due."""
+        if self.team is None:
+            return
+        if self._round_state() != self._seen:
             self.refresh()
+        else:
+            self._render_due()
+
+    def _render_due(self) -> None:
+        text = due_text(self.deadline, self.lang) if getattr(self, "open", False) else ""
+        self.due_view.value = f'<p class="sdw-due">{esc(text)}</p>' if text else ""
 
     def refresh(self) -> None:
         """Read the round, the team's situation, its template and its published results again."""
@@ -363,6 +375,7 @@ class TeamPage(AppBase):
         def act() -> None:
             ws, team = self.workshop, self.team
             self._seen = self._round_state()
+            self.deadline = ws.deadline()
             self.round = team.round
             self.open = self.round <= ws.rounds and self._seen[1] == "open"
             self.state = team.situation()
@@ -387,6 +400,7 @@ class TeamPage(AppBase):
         else:
             head = t("workshop_pages.team.waiting", lang, team=self.team.name, round=self.round, rounds=ws.rounds)
         self.header_view.value = f"<h3>{esc(head)}</h3>"
+        self._render_due()
         self._options(lang)
         self.situation_view.value = self._situation_html(lang)
         if len(self.results):

@@ -105,11 +105,12 @@ class TrainerConsole(BoardPanels):
         self.c_market = W.Dropdown(**_WIDE)
         self.c_demand = W.Dropdown(**_WIDE)
         self.c_budget = W.FloatText(value=0, **_WIDE)
+        self.c_deadline = W.IntText(value=20, **_WIDE)
         self.c_weights = {m: W.FloatText(value=0, layout=W.Layout(width="100%"), style={"description_width": "16em"})
                           for m in SCORE_METRICS}
         for name, w in (("file", self.c_file), ("teams", self.c_teams), ("rounds", self.c_rounds),
                         ("seed", self.c_seed), ("market", self.c_market), ("demand", self.c_demand),
-                        ("budget", self.c_budget)):
+                        ("budget", self.c_budget), ("deadline", self.c_deadline)):
             w.add_class(f"sdw-create-{name}")
             self._label(w, f"workshop_pages.create.{name}")
         for m, w in self.c_weights.items():
@@ -140,7 +141,7 @@ class TrainerConsole(BoardPanels):
         create = card(self._text("workshop_pages.create.title", "h4"), self.c_file, self.c_teams,
                       self._text("workshop_pages.create.teams_hint", "p", "sdw-muted"), self.c_rounds, self.c_seed,
                       self.c_market, self.c_demand, self.c_budget,
-                      self._text("workshop_pages.create.budget_hint", "p", "sdw-muted"),
+                      self._text("workshop_pages.create.budget_hint", "p", "sdw-muted"), self.c_deadline,
                       self._text("workshop_pages.create.weights", "h4"), weights,
                       W.HBox([self.create_button]), self.create_notice.widget, basis="480px")
         opened = card(self._text("workshop_pages.open.title", "h4"), self.o_id, self.o_key,
@@ -169,6 +170,7 @@ class TrainerConsole(BoardPanels):
             self._file_demand = s.demand.model_dump(mode="json")
             self.c_rounds.value, self.c_market.value, self.c_demand.value = spec.rounds, s.market, s.demand.pattern
             self.c_budget.value = float(s.budget or 0)
+            self.c_deadline.value = int(s.deadline_minutes)
             for m, w in self.c_weights.items():
                 w.value = float(s.score_weights.get(m, 0.0))
         self.create_notice.clear()
@@ -179,6 +181,7 @@ class TrainerConsole(BoardPanels):
         demand = dict(getattr(self, "_file_demand", {}), pattern=self.c_demand.value)
         return {"market": self.c_market.value, "demand": demand,
                 "budget": float(self.c_budget.value) if self.c_budget.value else None,
+                "deadline_minutes": int(self.c_deadline.value),
                 "score_weights": {m: float(w.value) for m, w in self.c_weights.items() if w.value}
                 or {m: 0.0 for m in self.c_weights}}
 

@@ -134,6 +134,20 @@ class Workshop:
         """The round open for decisions (1-based); ``rounds + 1`` once the last round is published."""
         return int(self.store.workshop(self.id)["current_round"])
 
+    def deadline(self) -> pd.Timestamp | None:
+        """When the open round's decisions are due (UTC): the moment it opened — the workshop made, or the
+        round before published — plus the settings' ``deadline_minutes``; None once every round is played.
+        A guide for the room: the trainer closes the round, early or late."""
+        r = self.round
+        if r > self.rounds:
+            return None
+        if r == 1:
+            opened = self.store.workshop(self.id)["created_at"]
+        else:
+            rounds = self.store.rounds(self.id)
+            opened = rounds.loc[rounds["round"] == r - 1, "published_at"].iloc[0]
+        return pd.Timestamp(opened).tz_convert("UTC") + pd.Timedelta(minutes=self.spec.settings.deadline_minutes)
+
     # -- access ------------------------------------------------------------------------------------
     def _guard(self, client: str) -> None:
         who = f"{self.id}:{client}"
@@ -290,12 +304,13 @@ class Trainer:
         return self._ws
 
     def status(self) -> dict:
-        """The open round, which teams have submitted for it, and each round's status."""
+        """The open round, which teams have submitted for it, when its decisions are due
+        (:meth:`Workshop.deadline`), and each round's status."""
         self._check()
         ws, r = self._ws, self._ws.round
         submitted = sorted(ws.store.latest(ws.id, r)) if r <= ws.rounds else []
         return {"round": r, "rounds": ws.rounds, "teams": ws.teams, "submitted": submitted,
-                "waiting": [t for t in ws.teams if t not in submitted],
+                "waiting": [t for t in ws.teams if t not in submitted], "deadline": ws.deadline(),
                 "status": {k: ws.store.round_status(ws.id, k) for k in range(1, ws.rounds + 1)}}
 
     def run(self, round_no: int, progress=None, *, cached: bool = True) -> market.RoundResult:
