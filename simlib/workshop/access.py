@@ -1,7 +1,8 @@
 """Access to a workshop: the trainer's key and the teams' join codes (CONTRACT §5).
 
 Both are random (:mod:`secrets`), shown once when the workshop is made, and stored only as salted scrypt
-hashes (:mod:`simlib.base.keys`). A join code is short enough to read off a projector (three groups of four letters and digits from an
+hashes (:mod:`simlib.base.keys`); a workshop's join codes share one salt, so that a join costs one scrypt however
+many teams there are. A join code is short enough to read off a projector (three groups of four letters and digits from an
 alphabet without look-alikes, about 60 bits); the trainer's key is 128 bits. Every action checks its code or
 key; a page that keeps sending wrong ones is slowed down (:data:`MAX_FAILURES` in :data:`FAILURE_WINDOW_S`).
 
@@ -15,10 +16,18 @@ from __future__ import annotations
 import secrets
 
 from simlib.base.i18n import t
-from simlib.base.keys import ALPHABET, check_secret, hash_secret, new_code, normalise_code
+from simlib.base.keys import (
+    ALPHABET,
+    check_secret,
+    find_secret,
+    hash_secret,
+    new_code,
+    new_salt,
+    normalise_code,
+)
 
-__all__ = ["ALPHABET", "FAILURE_WINDOW_S", "MAX_FAILURES", "AccessDenied", "check_secret", "hash_secret",
-           "new_join_code", "new_trainer_key", "normalise_code"]
+__all__ = ["ALPHABET", "FAILURE_WINDOW_S", "MAX_FAILURES", "AccessDenied", "check_secret", "find_secret",
+           "hash_secret", "new_join_code", "new_salt", "new_trainer_key", "normalise_code"]
 
 #: wrong codes or keys from one client within :data:`FAILURE_WINDOW_S` seconds before it is refused outright
 MAX_FAILURES = 5

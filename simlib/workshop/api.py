@@ -36,8 +36,10 @@ from simlib.workshop.access import (
     MAX_FAILURES,
     AccessDenied,
     check_secret,
+    find_secret,
     hash_secret,
     new_join_code,
+    new_salt,
     new_trainer_key,
     normalise_code,
 )
@@ -102,7 +104,8 @@ class Workshop:
         spec_json = spec.model_dump(mode="json")
         config = {"spec": spec_json, "source": str(scenario) if isinstance(scenario, (str, Path)) else "",
                   "rounds": rounds, "seed": seed, "teams": names, "spec_digest": _digest(spec_json)}
-        ws_id = store.create_workshop(config, hash_secret(key), {n: hash_secret(c) for n, c in codes.items()})
+        salt = new_salt()                   # one for the workshop's codes: a join costs one scrypt (access.py)
+        ws_id = store.create_workshop(config, hash_secret(key), {n: hash_secret(c, salt) for n, c in codes.items()})
         store.set_round(ws_id, 1, "open")
         store.set_current_round(ws_id, 1)
         return cls(store, ws_id, trainer_key=key, team_codes=codes)
@@ -167,16 +170,18 @@ class Workshop:
         """
         self._guard(client)
         typed = normalise_code(code)
-        for name, stored in self.store.teams(self.id).items():
-            if check_secret(typed, stored):
-                return Team(self, name, typed)
+        teams = self.store.teams(self.id)
+        name = find_secret(typed, teams)
+        if name is not None:
+            return Team(self, name, typed, teams[name])
         raise self._fail(client)
 
     def as_trainer(self, key: str, *, client: str = "") -> Trainer:
         """The trainer's handle; a wrong ``key`` raises :class:`AccessDenied`."""
         self._guard(client)
-        if check_secret(str(key).strip(), self.store.workshop(self.id)["trainer_key_hash"]):
-            return Trainer(self, str(key).strip())
+        stored = self.store.workshop(self.id)["trainer_key_hash"]
+        if check_secret(str(key).strip(), stored):
+            return Trainer(self, str(key).strip(), stored)
         raise self._fail(client)
 
     # -- shared by the handles -----------------------------------------------------------------------
@@ -197,16 +202,20 @@ class Workshop:
 class Team:
     """A team's handle: its round's decisions, its submissions, its own published results."""
 
-    def __init__(self, ws: Workshop, name: str, code: str):
+    def __init__(self, ws: Workshop, name: str, code: str, verified: str | None = None):
         self._ws, self.name, self._code = ws, name, code
+        self._verified = verified           # the stored hash the code was checked against
 
     def __repr__(self) -> str:
         return f"Team({self.name!r}, round={self.round})"
 
     def _check(self) -> None:
+        """Every action: the team is still in the store and its code still the one checked at join (the scrypt
+        is done again only if the stored hash changed)."""
         stored = self._ws.store.teams(self._ws.id).get(self.name)
-        if stored is None or not check_secret(self._code, stored):
+        if stored is None or (stored != self._verified and not check_secret(self._code, stored)):
             raise AccessDenied("wrong")
+        self._verified = stored
 
     @property
     def round(self) -> int:
@@ -292,12 +301,14 @@ class Team:
 class Trainer:
     """The trainer's handle: rounds, results of every team, the leaderboard, replays, the debrief."""
 
-    def __init__(self, ws: Workshop, key: str):
-        self._ws, self._key = ws, key
+    def __init__(self, ws: Workshop, key: str, verified: str | None = None):
+        self._ws, self._key, self._verified = ws, key, verified
 
     def _check(self) -> None:
-        if not check_secret(self._key, self._ws.store.workshop(self._ws.id)["trainer_key_hash"]):
+        stored = self._ws.store.workshop(self._ws.id)["trainer_key_hash"]
+        if stored != self._verified and not check_secret(self._key, stored):
             raise AccessDenied("wrong")
+        self._verified = stored
 
     @property
     def workshop(self) -> Workshop:
