@@ -70,7 +70,7 @@ def cull_args(idle_seconds: int) -> list[str]:
     idle for ``idle_seconds`` is shut down (checked every ``idle_seconds / 10``, at least every 10 s).
     A page that is open keeps its kernel however long it sits idle (``cull_connected`` stays off).
     Voilà's own shutdown request when a tab closes is refused (voila-dashboards/voila#1458: no
-    ``_xsrf`` cookie), so without culling every page opened would keep ~170 MB until the server stops."""
+    ``_xsrf`` cookie), so without culling every page opened would keep ~200 MB until the server stops."""
     return [f"--MappingKernelManager.cull_idle_timeout={int(idle_seconds)}",
             f"--MappingKernelManager.cull_interval={max(10, int(idle_seconds) // 10)}"]
 
