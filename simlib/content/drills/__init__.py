@@ -38,6 +38,8 @@ The modules, by deck and concept (their public names are re-exported here, so th
   :func:`load_material`, :func:`localize`, a material's scenario file;
 - :mod:`~simlib.content.drills.inputs` — reading a trainee's answer (mappings, lists, texts, numbers, ranges,
   options, dates), bad input as an error naming the field;
+- :mod:`~simlib.content.drills.text_checks` — what free text must be before a keyword counts: not a placeholder,
+  not another field again, a negation read as one, a next step that names an action;
 - :mod:`~simlib.content.drills.s1_targets` — S1 drill 01 (a SMART target) and drill 02 (the decomposition);
 - :mod:`~simlib.content.drills.s1_review` — S1 drill 03, the mid-quarter review: :func:`review_dashboard`,
   :func:`diagnose_review`, :func:`project_quarter` with the trainee's fixes;

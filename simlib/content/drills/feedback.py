@@ -69,9 +69,10 @@ class Feedback:
     """What a checker says about one answer.
 
     ``items``: the feedback lines in order; ``done`` of ``total`` checks passed (``score`` = the
-    share in percent); ``passed``: the answer is right (each drill documents its rule); ``data``:
-    tables or numbers an app may chart (e.g. drill 03's projection) — computed from the answer or a
-    simulation, never from the answer key.
+    share in percent); ``passed``: the answer is right (each drill documents its rule); ``review``: the
+    catalog keys of the lines that hand a free-text part to a person (:meth:`for_review`: what no check can
+    judge); ``data``: tables or numbers an app may chart (e.g. drill 03's projection) — computed from the
+    answer or a simulation, never from the answer key.
 
         >>> fb = Feedback("demo")
         >>> _ = fb.check(True, "drills.okr_scoring.kr_right", "drills.okr_scoring.kr_off", kr="KR1")
@@ -84,6 +85,7 @@ class Feedback:
     total: int = 0
     passed: bool = False
     data: dict = field(default_factory=dict)
+    review: list[str] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -107,6 +109,13 @@ class Feedback:
     def problem(self, key: str, **params: Any) -> None:
         """Add a ``problem`` line."""
         self.add("problem", key, **params)
+
+    def for_review(self, key: str, **params: Any) -> None:
+        """Add a ``hint`` line that hands a free-text part to a person (the trainer, or the trainee with the
+        rubric): the checks found what the part must contain, but whether it is good no check can say. Not a
+        check: it neither passes nor fails the answer, and the headline says that a review is left."""
+        self.add("hint", key, **params)
+        self.review.append(key)
 
     def check(self, passed: bool, ok_key: str | None, bad_key: str, *, level: str = "problem", **params: Any) -> bool:
         """Count one check: on success add ``ok_key`` (if any), else ``bad_key`` at ``level``."""
@@ -138,12 +147,33 @@ class Feedback:
         return [(i.level, i.text(lang)) for i in self.items]
 
     def headline(self, lang: str | None = None) -> str:
-        """One line: passed or not yet, and how many checks passed."""
-        key = "drills.result.passed" if self.passed else "drills.result.not_yet"
-        return t(key, lang, done=self.done, total=self.total, score=number(self.score, lang, digits=1))
+        """One line that never contradicts the lines below it: "Well done" only when the answer passed with
+        every check met and no problem; passed with checks still open (hints) says so; not passed says how many
+        points are left to fix; and a part handed to a person (:meth:`for_review`) is named as still to review.
+
+            >>> fb = Feedback("demo", done=2, total=7, passed=True)
+            >>> fb.headline("en")
+            'Passed, with room to improve: 2 of 7 checks met (28.6 %). The hints below show what is left.'
+            >>> fb.problem("drills.coin_feedback.empty", part="Next")
+            >>> fb.headline("en")
+            'Not there yet: 2 of 7 checks passed (28.6 %); 1 point(s) to fix below.'
+        """
+        return t(f"drills.result.{self.outcome}", lang, done=self.done, total=self.total,
+                 score=number(self.score, lang, digits=1), problems=len(self.problems)) + \
+            (t("drills.result.review", lang) if self.review and not self.problems else "")
+
+    @property
+    def outcome(self) -> str:
+        """What the headline says: ``passed`` (every check met, no problem), ``passed_hints`` (passed, some
+        checks open), ``not_yet`` (problems to fix) or ``incomplete`` (not passed, nothing to fix yet)."""
+        if self.problems:
+            return "not_yet"
+        if not self.passed or not self.total:
+            return "incomplete"
+        return "passed" if self.done >= self.total else "passed_hints"
 
     def as_dict(self) -> dict:
-        """A JSON-ready record (drill, passed, score, done, total, items) — what an answer store keeps."""
+        """A JSON-ready record (drill, passed, score, done, total, items, review) — what an answer store keeps."""
         return {"drill": self.drill, "passed": self.passed, "score": self.score, "done": self.done,
                 "total": self.total, "items": [{"level": i.level, "key": i.key, "params": _jsonable(i.params)}
-                                               for i in self.items]}
+                                               for i in self.items], "review": list(self.review)}

@@ -27,6 +27,7 @@ from simlib.content.drills.inputs import (
     reject_unknown_keys,
 )
 from simlib.content.drills.material import key_and_material
+from simlib.content.drills.text_checks import is_placeholder, near_duplicate, vague_action
 from simlib.formulas.appraisal import COIN_PARTS, CoinFeedback
 from simlib.formulas.customers import abc_tiers, screen_prospects
 from simlib.formulas.targets import okr_score, split
@@ -168,40 +169,69 @@ def check_abc_tiering(answer: Mapping, *, key: Mapping | None = None, material: 
 # S0: COIN feedback and OKR scoring
 # ---------------------------------------------------------------------------------------------
 _COIN_PROBLEMS = ("judgement", "generalisation", "next_vague")
+#: each of CoinFeedback.check's codes and the parts it reads
+_COIN_CODE_PARTS = {"judgement": ("observation",), "generalisation": ("observation",),
+                    "no_time": ("context", "observation"), "no_number": ("observation",), "next_vague": ("next",)}
 
 
 def check_coin_feedback(answer: Mapping, *, key: Mapping | None = None, material: Mapping | None = None) -> Feedback:
     """S0's COIN feedback (COURSE.md §4, §9 drill 7) on the material's situation.
 
-    ``answer``: ``{context, observation, impact, next}``. Every part must be written; then
-    :meth:`simlib.formulas.appraisal.CoinFeedback.check`'s hints (judging words and generalisations in the
-    observation and a next step without a date or number are problems; no time and no number are
-    hints), and each part should refer to the situation (the key's words for the part). Passed: no
-    problem.
+    ``answer``: ``{context, observation, impact, next}``. Every part must be written — and be an answer: a
+    placeholder ("x", "無", "同上", one or two characters) or a part that repeats another is a problem
+    (:mod:`~simlib.content.drills.text_checks`); then :meth:`simlib.formulas.appraisal.CoinFeedback.check`'s
+    hints (judging words and generalisations in the observation and a next step without a date or number are
+    problems; no time and no number are hints); a next step that only asks for effort ("下週多學習", "learn more
+    next week": :func:`~simlib.content.drills.text_checks.vague_action`) is a problem too, and each part must
+    use the situation's facts (the key's words for the part). Whether the feedback is fair and helps the rep,
+    no check can say: a last line hands it to the trainer. Passed: no problem.
     """
     key, _mat = key_and_material("coin_feedback", key, material)
     a = as_mapping(answer, "answer")
     reject_unknown_keys(a, COIN_PARTS, "")
     parts = {p: as_text(a.get(p), p) for p in COIN_PARTS}
     fb = Feedback("coin_feedback")
-    for p in COIN_PARTS:
-        fb.check(bool(parts[p]), None, "drills.coin_feedback.empty", part=Ref(f"appraisal.coin.part.{p}"))
+
+    def part(p: str) -> Ref:
+        return Ref(f"appraisal.coin.part.{p}")
+
     if not all(parts.values()):
+        for p in COIN_PARTS:
+            fb.check(bool(parts[p]), None, "drills.coin_feedback.empty", part=part(p))
         fb.passed = False
         return fb
-    record = CoinFeedback.from_dict(parts)
-    found = record.check()
-    codes = {"judgement", "generalisation", "no_time", "no_number", "next_vague"}
+    # each part an answer: not a placeholder, not another part again
+    junk: set[str] = set()
+    for i, p in enumerate(COIN_PARTS):
+        same = next((q for q in COIN_PARTS[:i] if q not in junk and near_duplicate(parts[p], parts[q])), None)
+        if is_placeholder(parts[p]):
+            fb.check(False, None, "drills.text.placeholder", part=part(p))
+        elif same is not None:
+            fb.check(False, None, "drills.text.repeat", part=part(p), other=part(same))
+        else:
+            fb.check(True, None, "")
+            continue
+        junk.add(p)
+    # what the record says: judged on the parts that are answers
+    judged = [c for c, on in _COIN_CODE_PARTS.items() if not set(on) <= junk]
+    found = [h for h in CoinFeedback.from_dict(parts).check() if h.code in judged]
     for h in found:
         fb.add("problem" if h.code in _COIN_PROBLEMS else "hint", f"appraisal.coin.hint.{h.code}",
-               part=Ref(f"appraisal.coin.part.{h.part}"), **h.params)
-    fb.total += len(codes)
-    fb.done += len(codes) - len({h.code for h in found})
-    if not found:
+               part=part(h.part), **h.params)
+    failed = {h.code for h in found}
+    if "next_vague" not in failed and "next" not in junk and vague_action(parts["next"]):
+        failed.add("next_vague")
+        fb.problem("drills.coin_feedback.next_vague", part=part("next"))
+    fb.total += len(judged)
+    fb.done += sum(1 for c in judged if c not in failed)
+    if not failed and not junk:
         fb.ok("drills.coin_feedback.ok.quality")
+    # the situation's facts
     for p, words in key.get("keywords", {}).items():
-        fb.check(mentions_any(parts[p], words), None, "drills.coin_feedback.off_topic", level="hint",
-                 part=Ref(f"appraisal.coin.part.{p}"))
+        if p not in junk:
+            fb.check(mentions_any(parts[p], words), None, "drills.coin_feedback.off_topic", part=part(p))
+    if len(junk) < len(COIN_PARTS):
+        fb.for_review("drills.coin_feedback.review")
     fb.passed = not fb.problems
     return fb
 

@@ -380,8 +380,11 @@ def check_mid_quarter_review(answer: Mapping, *, key: Mapping | None = None,
     """S1 drill 03 (COURSE.md §1, §2, §9): the review at 35 % completion.
 
     ``answer``: ``{causes: [cause ids of the material], fixes: {leads_pct, conversion_pp: {stage:
-    points}, hours_per_week}}``. The causes are compared with the world's actual ones
-    (:func:`diagnose_review`: what the dashboard shows); the fixes are simulated over the rest of the
+    points}, hours_per_week}}``. The causes are judged as a set against the world's actual ones
+    (:func:`diagnose_review`: what the dashboard shows): they score the right picks less the wrong ones (out of
+    the actual causes, never below 0 — ticking every box scores nothing), and each pick is named right only
+    when no pick is wrong; otherwise the feedback says how many are right and wrong, not which, so ticking
+    everything reveals nothing. The fixes are simulated over the rest of the
     quarter (:func:`project_quarter`) and each lever also alone, so the feedback can say which lever
     does little, and on ``futures`` other futures of the same quarter (default: the key's ``futures``,
     20; 0 for none) to say how sure the gain is. ``data``: ``projection`` (the table to chart),
@@ -400,16 +403,22 @@ def check_mid_quarter_review(answer: Mapping, *, key: Mapping | None = None,
     actual = diagnose_review(key=key, material=mat)
     cause = {c: v["label"] for c, v in mat["causes"].items()}
     panel = {c: mat["panels"][v["panel"]] for c, v in mat["causes"].items()}
-    # -- the diagnosis
-    if not picked:
-        fb.total += len(actual)
-        fb.problem("drills.mid_quarter_review.no_causes")
-    for c in picked:
-        fb.check(c in actual, "drills.mid_quarter_review.cause_right", "drills.mid_quarter_review.cause_wrong",
-                 cause=cause[c], panel=panel[c])
+    # -- the diagnosis, as a set: right picks less wrong ones, out of the actual causes
+    right = [c for c in picked if c in actual]
+    wrong = [c for c in picked if c not in actual]
     missed = [c for c in actual if c not in picked]
+    fb.total += len(actual)
+    fb.done += max(0, len(right) - len(wrong))
+    if not picked:
+        fb.problem("drills.mid_quarter_review.no_causes")
+    elif not wrong:                       # nothing to hide: every pick is right
+        for c in right:
+            fb.ok("drills.mid_quarter_review.cause_right", cause=cause[c], panel=panel[c])
+    else:
+        fb.problem("drills.mid_quarter_review.cause_wrong", picked=len(picked), right=len(right), wrong=len(wrong))
+        if len(picked) > len(valid) / 2:
+            fb.hint("drills.mid_quarter_review.cause_guess", n=len(picked), total=len(valid))
     if missed and picked:
-        fb.total += len(missed)
         fb.problem("drills.mid_quarter_review.cause_missed", n=len(missed))
         for p in dict.fromkeys(mat["causes"][c]["panel"] for c in missed):
             fb.hint("drills.mid_quarter_review.look_again", panel=mat["panels"][p])

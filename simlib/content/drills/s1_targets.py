@@ -30,6 +30,7 @@ from simlib.content.drills.inputs import (
     shown,
 )
 from simlib.content.drills.material import key_and_material, scenario_path
+from simlib.content.drills.text_checks import is_placeholder, near_duplicate
 from simlib.core.funnel import required_leads
 from simlib.core.scenario import load_scenario
 from simlib.formulas.smart import ACHIEVABLE_AT, TOO_EASY_ABOVE, smart_check
@@ -74,10 +75,12 @@ def check_smart_target(answer: Mapping, *, key: Mapping | None = None, material:
 
     ``answer``: ``{statement, target, unit, deadline}`` — the sentence, the number, its unit
     (``yuan``, ``10k_yuan``, ``million_yuan``) and an ISO date. Checked: specific, measurable and
-    time-bound (:func:`simlib.formulas.smart.smart_check`), a number with its unit that matches the sentence,
-    a deadline inside the quarter, the growth over last year's same period, and — with
-    ``simulate`` — whether the team's simulated quarter reaches it (:func:`simlib.analysis.achievability.achievability`
-    on the material's scenario, ``n`` runs). Passed: no problem.
+    time-bound (:func:`simlib.formulas.smart.smart_check`; a placeholder sentence such as "x" or "同上" counts
+    as none: :func:`~simlib.content.drills.text_checks.is_placeholder`), a number with its unit that matches the
+    sentence, a deadline inside the quarter, the growth over last year's same period (flat or falling — ≤ 0 %
+    as shown — or below the key's minimum is S1's "target too low", COURSE.md §1, §10: too high / too low →
+    跳一跳夠得著), and — with ``simulate`` — whether the team's simulated quarter reaches it
+    (:func:`simlib.analysis.achievability.achievability` on the material's scenario, ``n`` runs). Passed: no problem.
 
         >>> fb = check_smart_target({"statement": "提高銷售額"}, simulate=False)   # S1's vague target
         >>> fb.passed, fb.done, fb.total
@@ -103,6 +106,10 @@ def check_smart_target(answer: Mapping, *, key: Mapping | None = None, material:
     if not statement:
         fb.total += 3
         fb.problem("drills.smart_target.no_statement")
+    elif is_placeholder(statement):
+        fb.total += 3
+        fb.problem("drills.text.placeholder", part=Ref("drills.text.part.statement"))
+        statement = ""
     else:
         rep = smart_check(statement)
         fb.check(rep.specific, "drills.smart_target.ok.specific", "smart.hint.specific")
@@ -134,7 +141,9 @@ def check_smart_target(answer: Mapping, *, key: Mapping | None = None, material:
                      amount=number(yuan))
         g = exp.get("growth", {})
         change = {"growth": percent(growth, digits=0, signed=True), "last": number(last)}
-        if growth < float(g.get("min", 0.0)) - 1e-12:
+        # flat or falling — as the trainee sees it, "+0 %" included — is S1's "target too low"
+        too_low = round(growth * 100) <= 0 or growth < float(g.get("min", 0.0)) - 1e-12
+        if too_low:
             fb.check(False, None, "drills.smart_target.below_history", **change)
         elif growth > float(g.get("max", 0.25)) + 1e-12:
             fb.check(False, None, "drills.smart_target.above_trend", level="hint", **change)
@@ -151,8 +160,8 @@ def check_smart_target(answer: Mapping, *, key: Mapping | None = None, material:
                 fb.check(False, None, "smart.hint.too_hard", **pct)
             elif prob["probability"] > TOO_EASY_ABOVE:
                 fb.check(False, None, "smart.hint.too_easy", level="hint", **pct)
-            else:
-                fb.check(True, "smart.hint.achievable", "", **pct)
+            else:        # reachable — but a target that is too low is no "stretch": no line says it is
+                fb.check(True, None if too_low else "smart.hint.achievable", "", **pct)
 
     # -- the deadline
     q = mat["quarter"]
@@ -178,7 +187,9 @@ def check_decomposition(answer: Mapping, *, key: Mapping | None = None, material
     week count, the month split against last year's pattern, 3–5 metrics each with a value, an owner
     and a standard, at least one process metric, and every count metric against the reverse funnel
     (:func:`simlib.core.funnel.required_leads` from the target, with the group's own conversion standards
-    where it sets them). Passed: no problem.
+    where it sets them). An owner or a standard that is a placeholder ("x", "無", "同上") counts as missing, and
+    a standard that repeats another metric's is a problem
+    (:mod:`~simlib.content.drills.text_checks`). Passed: no problem.
 
         >>> fb = check_decomposition({"months": {"m1": 400000, "m2": 400000, "m3": 300000}})
         >>> fb.passed, fb.problems[0].text("en")
@@ -260,6 +271,7 @@ def _check_metrics(fb: Feedback, raw: Any, key: Mapping, mat: Mapping, quarter: 
     stage_label = {s["name"]: s["label"] for s in mat["stages"]}
     conv = {s["name"]: float(s["conversion"]) for s in mat["stages"]}
     seen: set[tuple] = set()
+    standards: list[tuple[Any, str]] = []             # (metric's label, its standard) so far
     counted: list[tuple[str, Any, float, str]] = []   # (metric, its label, planned per quarter, stage)
     process = False
     for i, m in enumerate(metrics):
@@ -272,11 +284,13 @@ def _check_metrics(fb: Feedback, raw: Any, key: Mapping, mat: Mapping, quarter: 
         scope = as_choice(m.get("scope", "team"), f"{path}.scope", list(mat["scopes"]))
         value = as_number(m.get("value"), f"{path}.value")
         owner = as_text(m.get("owner"), f"{path}.owner")
+        owner = "" if is_placeholder(owner, min_chars=1) else owner          # a name may be two characters
         standard = as_text(m.get("standard"), f"{path}.standard")
+        standard = "" if is_placeholder(standard) else standard
         stage = m.get("stage")
         if name == "conversion":
             if stage in (None, ""):
-                fb.problem("drills.decomposition.conversion_stage", metric=lab)
+                fb.check(False, None, "drills.decomposition.conversion_stage", metric=lab)
                 stage = None
             else:
                 stage = as_choice(stage, f"{path}.stage", stages)
@@ -292,7 +306,12 @@ def _check_metrics(fb: Feedback, raw: Any, key: Mapping, mat: Mapping, quarter: 
         fb.total += 1
         for k in missing:
             fb.problem(f"drills.decomposition.no_{k}", metric=lab)
-        if not missing:
+        same = next((other for other, text in standards if standard and near_duplicate(standard, text)), None)
+        if standard:
+            standards.append((lab, standard))
+        if same is not None:
+            fb.problem("drills.text.repeat", part=lab, other=same)
+        if not missing and same is None:
             fb.done += 1
             fb.ok("drills.decomposition.ok.metric", metric=lab, owner=owner)
         if value is None or value < 0:

@@ -27,6 +27,7 @@ from simlib.content.drills.inputs import (
     reject_unknown_keys,
 )
 from simlib.content.drills.material import key_and_material
+from simlib.content.drills.text_checks import is_placeholder, near_duplicate, vague_action
 from simlib.formulas.appraisal import NUMBER_RE, PITCH_RUBRIC, TIME_RE, score_pitches, self_check
 from simlib.formulas.smart import smart_check
 
@@ -46,7 +47,9 @@ def check_self_check(answer: Mapping, *, key: Mapping | None = None, material: M
     focus: row, action: text}``. Checked: each actual against the log (recount hints name the row,
     not the number), the trainee's completion = actual ÷ target, the rows behind (from the trainee's
     own actuals, :func:`simlib.formulas.appraisal.self_check`), the focus row among them, and an action with a
-    number and a time. Passed: no problem. ``data["sheet"]``: the sheet from the trainee's actuals.
+    number and a time (a placeholder action — "x", "同上" — is a problem, an action that only asks for effort a
+    hint: :mod:`~simlib.content.drills.text_checks`). Passed: no problem. ``data["sheet"]``: the sheet from the
+    trainee's actuals.
     """
     key, mat = key_and_material("self_check", key, material)
     a = as_mapping(answer, "answer")
@@ -124,8 +127,10 @@ def check_self_check(answer: Mapping, *, key: Mapping | None = None, material: M
     action = as_text(a.get("action"), "action")
     if not action:
         fb.check(False, None, "drills.self_check.no_action")
+    elif is_placeholder(action):
+        fb.check(False, None, "drills.text.placeholder", part=Ref("drills.text.part.action"))
     else:
-        concrete = bool(NUMBER_RE.search(action)) and bool(TIME_RE.search(action))
+        concrete = bool(NUMBER_RE.search(action)) and bool(TIME_RE.search(action)) and not vague_action(action)
         fb.check(concrete, "drills.self_check.ok.action", "drills.self_check.action_vague", level="hint")
     fb.passed = not fb.problems
     return fb
@@ -188,6 +193,10 @@ def check_pitch_scoring(answer: Mapping, *, key: Mapping | None = None, material
 # S3: the 30-day improvement plan
 # ---------------------------------------------------------------------------------------------
 _TARGET_KINDS = ("result", "process", "capability")
+#: S3 (COURSE.md §9 drill 6): "1–2 core and 2–3 supporting targets" — core = result targets, supporting =
+#: process and capability targets; so at most 5 in all
+S3_CORE_TARGETS = (1, 2)
+S3_SUPPORTING_TARGETS = (2, 3)
 
 
 def check_improvement_plan(answer: Mapping, *, key: Mapping | None = None,
@@ -198,8 +207,13 @@ def check_improvement_plan(answer: Mapping, *, key: Mapping | None = None,
     [text]}}, targets: [{kind: result|process|capability, text}]}``. Checked: every part present
     with actions, days inside 1–30 covering each day once in the parts' order, each part's span
     against S3's rhythm, what the analysis, execution and review parts contain (data; a daily log and
-    weekly check; before/after comparison), 2–3 targets each specific, measurable and time-bound
-    (:func:`simlib.formulas.smart.smart_check`), with a result and a process target. Passed: no problem.
+    weekly check; before/after comparison), the number of targets — from the key's minimum up to S3's 1–2
+    core plus 2–3 supporting ones, 5 in all (a key may allow more, never fewer); a mix other than S3's is a
+    hint —, each specific, measurable and time-bound (:func:`simlib.formulas.smart.smart_check`), with a result
+    and a process target.
+    Free text is never right on its words alone: a placeholder action or target ("x", "同上") and a part or target
+    that repeats another are problems (:mod:`~simlib.content.drills.text_checks`), and whether the plan fits the
+    rep is left to the trainer (a review line). Passed: no problem.
     """
     key, mat = key_and_material("improvement_plan", key, material)
     a = as_mapping(answer, "answer")
@@ -211,6 +225,7 @@ def check_improvement_plan(answer: Mapping, *, key: Mapping | None = None,
     fb = Feedback("improvement_plan")
     spans: dict[str, tuple[int, int]] = {}
     texts: dict[str, str] = {}
+    real: dict[str, str] = {}          # the parts' texts without a placeholder among their actions
     for p in order:
         lab = mat["phases"][p]
         if p not in phases:
@@ -223,6 +238,10 @@ def check_improvement_plan(answer: Mapping, *, key: Mapping | None = None,
                    for i, x in enumerate(as_list(ph.get("actions"), f"phases.{p}.actions"))]
         actions = [x for x in actions if x]
         texts[p] = " ".join(actions)
+        if any(is_placeholder(x) for x in actions):
+            fb.problem("drills.text.placeholder", part=lab)
+        else:
+            real[p] = texts[p]
         good_days = (len(days) == 2 and all(d is not None and float(d).is_integer() and 1 <= d <= days_total
                                             for d in days) and days[0] <= days[1])
         if not good_days:
@@ -231,6 +250,11 @@ def check_improvement_plan(answer: Mapping, *, key: Mapping | None = None,
             spans[p] = (int(days[0]), int(days[1]))
         if not actions:
             fb.problem("drills.improvement_plan.phase_empty", phase=lab)
+    written = [p for p in order if real.get(p)]
+    for i, p in enumerate(written):
+        same = next((q for q in written[:i] if near_duplicate(real[p], real[q])), None)
+        if same is not None:
+            fb.problem("drills.text.repeat", part=mat["phases"][p], other=mat["phases"][same])
     fb.check(not fb.problems, "drills.improvement_plan.ok.parts", "drills.improvement_plan.parts", level="hint")
     # the calendar: each day once, in the parts' order
     if len(spans) == len(order):
@@ -259,23 +283,45 @@ def check_improvement_plan(answer: Mapping, *, key: Mapping | None = None,
     # the targets
     targets = as_list(a.get("targets"), "targets")
     cnt = key["expected"].get("targets_count", {"min": 2, "max": 3})
-    fb.check(int(cnt["min"]) <= len(targets) <= int(cnt["max"]), "drills.improvement_plan.ok.target_count",
-             "drills.improvement_plan.target_count", n=len(targets), min=int(cnt["min"]), max=int(cnt["max"]))
-    kinds = set()
+    lo = int(cnt.get("min", 2))
+    hi = max(int(cnt.get("max", 0)), S3_CORE_TARGETS[1] + S3_SUPPORTING_TARGETS[1])
+    fits = lo <= len(targets) <= hi
+    fb.check(fits, "drills.improvement_plan.ok.target_count", "drills.improvement_plan.target_count",
+             n=len(targets), min=lo, max=hi)
+    kinds: list[str] = []
+    seen: list[tuple[int, str]] = []
     for i, tg in enumerate(targets):
         tg = as_mapping(tg, f"targets[{i}]")
         reject_unknown_keys(tg, ("kind", "text"), f"targets[{i}]")
-        kinds.add(as_choice(tg.get("kind", "result"), f"targets[{i}].kind", list(_TARGET_KINDS)))
+        kinds.append(as_choice(tg.get("kind", "result"), f"targets[{i}].kind", list(_TARGET_KINDS)))
         text = as_text(tg.get("text"), f"targets[{i}].text")
+        label = Ref("drills.improvement_plan.target_label", {"n": i + 1})
         if not text:
             fb.check(False, None, "drills.improvement_plan.target_empty", n=i + 1)
+            continue
+        if is_placeholder(text):
+            fb.check(False, None, "drills.text.placeholder", part=label)
+            continue
+        same = next((j for j, other in seen if near_duplicate(text, other)), None)
+        seen.append((i, text))
+        if same is not None:
+            fb.check(False, None, "drills.text.repeat", part=label,
+                     other=Ref("drills.improvement_plan.target_label", {"n": same + 1}))
             continue
         rep = smart_check(text)
         lacking = [Ref(f"smart.criterion.{c}") for c in ("specific", "measurable", "time_bound") if not rep[c]]
         fb.check(not lacking, "drills.improvement_plan.ok.target", "drills.improvement_plan.target_not_smart",
                  n=i + 1, missing=lacking)
     if targets:
-        fb.check({"result", "process"} <= kinds, None, "drills.improvement_plan.target_kinds", level="hint")
+        fb.check({"result", "process"} <= set(kinds), None, "drills.improvement_plan.target_kinds", level="hint")
+    if fits:
+        core = kinds.count("result")
+        supporting = len(kinds) - core
+        fb.check(S3_CORE_TARGETS[0] <= core <= S3_CORE_TARGETS[1]
+                 and S3_SUPPORTING_TARGETS[0] <= supporting <= S3_SUPPORTING_TARGETS[1], None,
+                 "drills.improvement_plan.target_mix", level="hint", core=core, supporting=supporting)
+    if real or seen:
+        fb.for_review("drills.improvement_plan.review")
     fb.passed = not fb.problems
     return fb
 

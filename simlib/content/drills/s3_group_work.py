@@ -27,6 +27,8 @@ from simlib.content.drills.inputs import (
     reject_unknown_keys,
 )
 from simlib.content.drills.material import key_and_material
+from simlib.content.drills.skills import PRICE_CONTEXT
+from simlib.content.drills.text_checks import affirmed_mentions, is_placeholder
 
 __all__ = ["check_group_work", "payback_months"]
 
@@ -195,7 +197,10 @@ def _check_objections(fb: Feedback, a: Mapping, key: Mapping, mat: Mapping) -> N
         if not resp:
             fb.check(False, None, "drills.group_work.response_empty", objection=label)
             continue
-        if mentions_any(resp, key.get("concede", [])):
+        if is_placeholder(resp):
+            fb.check(False, None, "drills.text.placeholder", part=label)
+            continue
+        if affirmed_mentions(resp, key.get("concede", []), unless=PRICE_CONTEXT):  # "不降價" is no concession
             fb.check(False, None, "drills.group_work.response_concede", objection=label)
             continue
         if obj:
