@@ -788,3 +788,48 @@ def test_group_work_bad_input_names_the_field(answer, path):
     assert err.value.paths == [path]
     for lang in LANGS:
         assert path in err.value.message(lang)
+
+
+# ---------------------------------------------------------------------------------------------
+# S1's target self-check and the four mistakes
+# ---------------------------------------------------------------------------------------------
+def test_target_check_is_judged_as_a_whole_and_names_no_right_option():
+    mat = D.load_material("target_check")
+    all_yes = {"checks": {q["id"]: "yes" for q in mat["questions"]}, "fix": "x",
+               "mistakes": {s["id"]: "sound" for s in mat["statements"]}}
+    fb = D.check("target_check", all_yes)
+    assert not fb.passed
+    assert fb.data == {"checks_right": 3, "checks": 6, "mistakes_right": 1, "statements": 6}
+    hints = keys_of(fb, "hint")
+    assert "drills.target_check.same_answer" in hints and "drills.target_check.one_kind" in hints
+    assert "drills.text.placeholder" in keys_of(fb, "problem")
+    labels = {lang: [m["label"] for m in D.load_material("target_check", lang)["mistakes"]] for lang in LANGS}
+    for lang in LANGS:                                  # wrong answers point at the material, not at an option
+        text = "\n".join(fb.lines(lang))
+        assert not any(lab in text for lab in labels[lang]), lang
+    assert_no_leak(fb, "target_check", all_yes)
+    assert_renders(fb)
+
+
+def test_target_check_wants_every_part_and_a_real_change():
+    a = sample("target_check")
+    a["mistakes"]["s4"] = "too_high"                    # +30 % is not the problem, the flat 2 % is
+    fb = D.check("target_check", a)
+    assert not fb.passed and "drills.target_check.look.incentive" in keys_of(fb, "problem")
+    a = sample("target_check")
+    del a["checks"]["q3"]
+    a["fix"] = a["fix"][:0]
+    fb = D.check("target_check", a)
+    assert {"drills.target_check.check_missing", "drills.target_check.fix_missing"} <= set(keys_of(fb, "problem"))
+    a = sample("target_check")
+    a["fix"] = "激勵措施是否與目標難度相匹配?"            # the question copied is no answer
+    assert "drills.text.placeholder" in keys_of(D.check("target_check", a), "problem")
+    fb = D.check("target_check", sample("target_check"))
+    assert fb.passed and fb.review == ["drills.target_check.review"]
+    with pytest.raises(simlib.ScenarioError) as err:
+        D.check("target_check", {"checks": {"q1": "maybe"}})
+    assert "checks.q1" in err.value.paths
+
+
+def test_target_check_says_same_answer_only_when_every_question_has_one():
+    assert "drills.target_check.same_answer" not in keys_of(D.check("target_check", {"checks": {"q2": "no"}}))

@@ -42,6 +42,7 @@ INTERACTION = {
     "coin_feedback": ("fill", ".sdw-field-context textarea", "At last Wednesday afternoon's demo at Huada Machinery,",
                       "上週三下午在華達機械的產品演示中,"),
     "okr_scoring": ("fill", ".sdw-cell-kr1-score input", "0.7", None),
+    "target_check": ("select", ".sdw-cell-q2-answer select", "No", "否"),
     "objection_handling": ("select", ".sdw-field-model select", "LAER (S3)", "LAER 模型(S3)"),
     "group_work": ("fill", ".sdw-cell-desire-minutes input", "2", None),
 }

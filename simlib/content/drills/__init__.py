@@ -41,6 +41,8 @@ The modules, by deck and concept (their public names are re-exported here, so th
 - :mod:`~simlib.content.drills.text_checks` — what free text must be before a keyword counts: not a placeholder,
   not another field again, a negation read as one, a next step that names an action;
 - :mod:`~simlib.content.drills.s1_targets` — S1 drill 01 (a SMART target) and drill 02 (the decomposition);
+- :mod:`~simlib.content.drills.s1_check` — S1's target self-check (six questions) and its four target-setting
+  mistakes;
 - :mod:`~simlib.content.drills.s1_review` — S1 drill 03, the mid-quarter review: :func:`review_dashboard`,
   :func:`diagnose_review`, :func:`project_quarter` with the trainee's fixes;
 - :mod:`~simlib.content.drills.s3` — S3's self-check sheet, pitch scoring and 30-day improvement plan;
@@ -64,6 +66,7 @@ from simlib.content.drills.s0 import (
     check_okr_scoring,
     check_screening_341,
 )
+from simlib.content.drills.s1_check import check_target_check
 from simlib.content.drills.s1_review import (
     check_mid_quarter_review,
     diagnose_review,
@@ -95,6 +98,7 @@ __all__ = [
     "check_screening_341",
     "check_self_check",
     "check_smart_target",
+    "check_target_check",
     "diagnose_review",
     "exercises_dir",
     "load_key",
@@ -109,6 +113,7 @@ CHECKERS: dict[str, Callable[..., Feedback]] = {
     "smart_target": check_smart_target,
     "decomposition": check_decomposition,
     "mid_quarter_review": check_mid_quarter_review,
+    "target_check": check_target_check,
     "self_check": check_self_check,
     "pitch_scoring": check_pitch_scoring,
     "improvement_plan": check_improvement_plan,

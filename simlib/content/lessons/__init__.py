@@ -99,7 +99,7 @@ _SECTIONS = {"targets": "§1", "funnel": "§2", "pay": "§3", "appraisal": "§4"
              "data": "§8"}
 _PAGES = {     # where a trainee practises each module (the hub lists the same, by module)
     "targets": ("target_setting.ipynb", "exercises/smart_target.ipynb", "exercises/decomposition.ipynb",
-                "exercises/okr_scoring.ipynb", "cases/department_a.ipynb", "cases/manufacturing_mbo.ipynb"),
+                "exercises/target_check.ipynb", "exercises/okr_scoring.ipynb", "cases/department_a.ipynb", "cases/manufacturing_mbo.ipynb"),
     "funnel": ("funnel_lab.ipynb", "exercises/mid_quarter_review.ipynb", "cases/electronics_bottleneck.ipynb"),
     "pay": ("pay_lab.ipynb", "cases/b2b_mbo.ipynb"),
     "appraisal": ("exercises/self_check.ipynb", "exercises/pitch_scoring.ipynb",

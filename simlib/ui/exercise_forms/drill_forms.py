@@ -99,6 +99,15 @@ FORMS: dict[str, tuple[Field, ...]] = {
               help=mat_text("levers.hours_per_week.explain"), high=_levers("hours_per_week", "max"),
               step=_levers("hours_per_week", "step")),
     ),
+    "target_check": (
+        Field("checks", "grid", rows=Rows("questions", key="id", label="text"), row_header="exercise.col.question",
+              columns=(Col("answer", "choice", "checks.{row}", header="exercise.target_check.answer",
+                           options=from_material("answers"), width="minmax(6em, 8em)"),)),
+        Field("fix", "long", help="exercise.target_check.fix_help"),
+        Field("mistakes", "grid", rows=Rows("statements", key="id", label="text"), row_header="exercise.col.statement",
+              columns=(Col("mistake", "choice", "mistakes.{row}", header="exercise.target_check.mistake",
+                           options=from_material("mistakes", key="id", label="label"), width="minmax(12em, 18em)"),)),
+    ),
     "self_check": (
         Field("sheet", "grid", rows=Rows("targets", catalog="appraisal.selfcheck.item."),
               help="exercise.self_check.sheet_help",

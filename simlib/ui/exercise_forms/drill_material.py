@@ -81,6 +81,7 @@ MATERIAL: dict[str, tuple[MaterialBlock, ...]] = {
                ("exercise.col.plan_conversion", _share),
                ("exercise.col.work_hours", lambda r, lang: number(r["work_hours"], lang))), cls="sdw-plan-stages"),
     ),
+    "target_check": (para("plan", "exercise.target_check.plan_title", cls="sdw-material-text sdw-plan"),),
     "self_check": (
         table("log", "exercise.self_check.log",
               (("exercise.col.day", lambda r, lang: r["day"]), ("exercise.col.entries", _log)), cls="sdw-log"),
