@@ -833,3 +833,44 @@ def test_target_check_wants_every_part_and_a_real_change():
 
 def test_target_check_says_same_answer_only_when_every_question_has_one():
     assert "drills.target_check.same_answer" not in keys_of(D.check("target_check", {"checks": {"q2": "no"}}))
+
+
+# ---------------------------------------------------------------------------------------------
+# S2's review form
+# ---------------------------------------------------------------------------------------------
+def test_review_form_an_honest_english_form_passes_too():
+    a = {"strengths": [{"text": "22 visits and 9 new opportunities, both above the team; customers rate him 4.6"}],
+         "improvements": [{"text": "Proposal-to-win is 17 % against the team's 35 %: no return on investment shown"},
+                          {"text": "Only 40 % of quotes are followed up within 3 days (standard 90 %)"}],
+         "actions": [{"action": "Add an ROI page built from the customer's figures to every proposal",
+                      "due": "2025-07-31", "measure": "July proposal-to-win ≥ 25 %"},
+                     {"action": "Set CRM reminders for day 2 and day 3 after each quote and log the call",
+                      "due": "2025-07-15", "measure": "follow-up within 3 days ≥ 90 %"}]}
+    fb = D.check("review_form", a)
+    assert fb.passed, fb.lines("en")
+    assert fb.review == ["drills.review_form.review"]
+
+
+def test_review_form_cannot_be_passed_with_effort_words_and_no_dates():
+    a = {"strengths": [{"text": "很努力"}], "improvements": [{"text": "達成率 72 %,太低"}],
+         "actions": [{"action": "下個月多努力", "due": "2025-12-31", "measure": "更好"}]}
+    fb = D.check("review_form", a)
+    problems = keys_of(fb, "problem")
+    assert not fb.passed
+    assert {"drills.review_form.no_fact", "drills.review_form.main_gaps", "drills.review_form.action_vague",
+            "drills.review_form.due_outside", "drills.review_form.no_measure"} <= set(problems), problems
+    assert "drills.review_form.result_only" in keys_of(fb, "hint")        # 72 % is the result, not a cause
+    a = sample("review_form")
+    a["actions"] = a["actions"][:1]
+    a["strengths"].append({"text": a["strengths"][0]["text"]})
+    a["improvements"].append({"text": "x"})
+    problems = keys_of(D.check("review_form", a), "problem")
+    assert {"drills.review_form.fewer_actions", "drills.text.repeat", "drills.text.placeholder"} <= set(problems)
+
+
+def test_review_form_reads_which_side_of_the_data_a_point_is_on():
+    a = sample("review_form")
+    a["strengths"] = [{"text": "方案轉成交 17 %"}]                   # a gap written as a strength
+    a["improvements"].append({"text": "拜訪 22 次還可以更多"})         # a strength written as a gap
+    hints = keys_of(D.check("review_form", a), "hint")
+    assert "drills.review_form.strength_is_gap" in hints and "drills.review_form.gap_is_strength" in hints

@@ -69,6 +69,9 @@ def wrong(drill: str) -> tuple[dict, str]:
     if drill == "okr_scoring":
         a["scores"]["kr1"] = 0.93                       # actual ÷ target
         return a, "drills.okr_scoring.from_baseline"
+    if drill == "review_form":
+        a["actions"][0]["measure"] = "做得更好"              # no number: how would anyone know?
+        return a, "drills.review_form.no_measure"
     if drill == "target_check":
         a["checks"]["q4"] = "yes"                       # a flat 3 % taken for an incentive that matches +20 %
         return a, "drills.target_check.reread.q4"

@@ -37,6 +37,7 @@ INTERACTION = {
     "self_check": ("fill", ".sdw-cell-new_visits-actual input", "8", None),
     "pitch_scoring": ("fill", ".sdw-cell-accuracy-score input", "18", None),
     "improvement_plan": ("fill", ".sdw-cell-analysis-first_day input", "1", None),
+    "review_form": ("fill", ".sdw-field-strengths textarea", "Many visits", "拜訪很多"),
     "screening_341": ("select", ".sdw-cell-huada-size select", "4", None),
     "abc_tiering": ("select", ".sdw-cell-a1-tier select", "A", None),
     "coin_feedback": ("fill", ".sdw-field-context textarea", "At last Wednesday afternoon's demo at Huada Machinery,",

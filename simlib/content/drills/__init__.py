@@ -43,6 +43,7 @@ The modules, by deck and concept (their public names are re-exported here, so th
 - :mod:`~simlib.content.drills.s1_targets` — S1 drill 01 (a SMART target) and drill 02 (the decomposition);
 - :mod:`~simlib.content.drills.s1_check` — S1's target self-check (six questions) and its four target-setting
   mistakes;
+- :mod:`~simlib.content.drills.s2_review_form` — S2's monthly review form (strength, improvement, action);
 - :mod:`~simlib.content.drills.s1_review` — S1 drill 03, the mid-quarter review: :func:`review_dashboard`,
   :func:`diagnose_review`, :func:`project_quarter` with the trainee's fixes;
 - :mod:`~simlib.content.drills.s3` — S3's self-check sheet, pitch scoring and 30-day improvement plan;
@@ -74,6 +75,7 @@ from simlib.content.drills.s1_review import (
     review_dashboard,
 )
 from simlib.content.drills.s1_targets import check_decomposition, check_smart_target
+from simlib.content.drills.s2_review_form import check_review_form
 from simlib.content.drills.s3 import check_improvement_plan, check_pitch_scoring, check_self_check
 from simlib.content.drills.s3_group_work import check_group_work, payback_months
 from simlib.content.drills.skills import check_objection_handling
@@ -95,6 +97,7 @@ __all__ = [
     "check_objection_handling",
     "check_okr_scoring",
     "check_pitch_scoring",
+    "check_review_form",
     "check_screening_341",
     "check_self_check",
     "check_smart_target",
@@ -117,6 +120,7 @@ CHECKERS: dict[str, Callable[..., Feedback]] = {
     "self_check": check_self_check,
     "pitch_scoring": check_pitch_scoring,
     "improvement_plan": check_improvement_plan,
+    "review_form": check_review_form,
     "screening_341": check_screening_341,
     "abc_tiering": check_abc_tiering,
     "coin_feedback": check_coin_feedback,

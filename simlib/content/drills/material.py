@@ -22,11 +22,12 @@ from simlib.base.schema import ScenarioError
 __all__ = ["DRILLS", "key_and_material", "load_key", "load_material", "localize", "pick_text", "scenario_path"]
 
 DRILLS: tuple[str, ...] = (
-    "smart_target", "decomposition", "mid_quarter_review", "target_check", "self_check", "pitch_scoring", "improvement_plan",
-    "screening_341", "abc_tiering", "coin_feedback", "okr_scoring", "objection_handling", "group_work",
+    "smart_target", "decomposition", "mid_quarter_review", "target_check", "self_check", "pitch_scoring",
+    "improvement_plan", "review_form", "screening_341", "abc_tiering", "coin_feedback", "okr_scoring",
+    "objection_handling", "group_work",
 )
-"""The drills of COURSE.md §9, in course order (S1 drills 01–03 and S1's target self-check, S3, S0, selling skills §7
-and S3's group work)."""
+"""The drills of COURSE.md §9, in course order (S1 drills 01–03 and S1's target self-check, S3, S2's review form, S0,
+selling skills §7 and S3's group work)."""
 
 
 @lru_cache(maxsize=64)

@@ -235,7 +235,7 @@ _CONCRETE = re.compile(
     r"arrange|deliver|train(?:ing)?)\b", re.IGNORECASE)
 
 
-def vague_action(text: str) -> bool:
+def vague_action(text: str, *, effort_only: bool = False) -> bool:
     """Whether a next step names no concrete action (COURSE.md §4: COIN's "Next" is a concrete step with a date
     or a number; the COIN drill's trainer notes name "多學習" as the typical slip): it has no number and no
     specific day or date, and either it asks for effort ("多學習", "多努力", "加強", "learn more", "work harder",
@@ -247,7 +247,11 @@ def vague_action(text: str) -> bool:
         >>> [vague_action(x) for x in ("下週參加產品技術培訓", "Join the product training this Friday",
         ...                           "週五前把 3 個問題的答案整理好", "改善", "")]
         [False, False, False, True, True]
+        >>> vague_action("Add an ROI page to every proposal"), vague_action("Add an ROI page", effort_only=True)
+        (True, False)
     """
     if NUMBER_RE.search(text or "") or _SPECIFIC_DAY.search(text or ""):
         return False
+    if effort_only:       # a form that asks for the date and the measure beside it: only effort words are vague
+        return bool(_VAGUE.search(text or ""))
     return bool(_VAGUE.search(text or "")) or not _CONCRETE.search(text or "")

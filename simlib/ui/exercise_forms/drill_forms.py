@@ -138,6 +138,17 @@ FORMS: dict[str, tuple[Field, ...]] = {
                            width="minmax(8em, 10em)"),
                        Col("text", "long", width="minmax(18em, 3fr)"))),
     ),
+    "review_form": (
+        Field("strengths", "table", help="exercise.review_form.strengths_help", start_rows=2, max_rows=5,
+              columns=(Col("text", "long", header="exercise.review_form.col_text", width="minmax(18em, 3fr)"),)),
+        Field("improvements", "table", help="exercise.review_form.improvements_help", start_rows=2, max_rows=5,
+              columns=(Col("text", "long", header="exercise.review_form.col_text", width="minmax(18em, 3fr)"),)),
+        Field("actions", "table", help="exercise.review_form.actions_help", start_rows=2, max_rows=5,
+              columns=(Col("action", "long", header="exercise.review_form.col_action", width="minmax(16em, 3fr)"),
+                       Col("due", "text", header="exercise.review_form.col_due", width="minmax(8em, 10em)"),
+                       Col("measure", "text", header="exercise.review_form.col_measure",
+                           width="minmax(10em, 2fr)"))),
+    ),
     "screening_341": (
         Field("scores", "grid", rows=Rows("prospects", key="id", label="name"), row_header="exercise.col.prospect",
               help="exercise.screening_341.scores_help",

@@ -95,6 +95,11 @@ MATERIAL: dict[str, tuple[MaterialBlock, ...]] = {
     "improvement_plan": (
         bullets("facts", "exercise.improvement_plan.facts"),
     ),
+    "review_form": (
+        facts(None, (("exercise.review_form.employee", lambda m, lang: f"{m['employee']} · {m['period']}"),)),
+        bullets("facts", "exercise.review_form.data"),
+        para("notes", "exercise.review_form.notes"),
+    ),
     "screening_341": (_guide,),
     "abc_tiering": (),
     "coin_feedback": (para("situation", "exercise.coin_feedback.situation"),),
