@@ -95,7 +95,7 @@ def test_tier_shares_not_summing_to_one():
     err = fail({"tiers": {"A": {"share": 0.3}}})
     assert_names(err, "tiers")
     assert err.message("en") == "tiers: the shares of 'A/B/C' add up to 1.1, not 1 (100 %)."
-    assert err.message("zh-Hant") == "tiers:「A/B/C」的比例合計為 1.1,而不是 1(100%)。"
+    assert err.message("zh-Hant") == "tiers：「A/B/C」的比例合計為 1.1，而不是 1（100%）。"
     assert "合计" in err.message("zh-Hans")
 
 

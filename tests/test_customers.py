@@ -84,8 +84,8 @@ def test_s2_tiers_by_arpu_and_repurchase():
 
 
 @pytest.mark.parametrize("lang, words", [("en", ["A: 20% of accounts, 70% of profit"]),
-                                         ("zh-Hant", ["A 類:20% 的客戶,70% 的利潤"]),
-                                         ("zh-Hans", ["A 类:20% 的客户,70% 的利润"])])
+                                         ("zh-Hant", ["A 類：20% 的客戶，70% 的利潤"]),
+                                         ("zh-Hans", ["A 类：20% 的客户，70% 的利润"])])
 def test_tier_text_and_table_in_three_languages(lang, words):
     r = abc_tiers(PROFITS)
     assert all(w in r.text(lang) for w in words)
@@ -236,8 +236,8 @@ def test_341_with_records_and_custom_criteria():
 
 
 @pytest.mark.parametrize("lang, words", [("en", ["Company size: 4 / 4", "Total 9 ≥ 8", "Pain-point fit"]),
-                                         ("zh-Hant", ["企業規模:4 / 4", "總分 9 ≥ 8", "痛點匹配度"]),
-                                         ("zh-Hans", ["企业规模:4 / 4", "总分 9 ≥ 8", "痛点匹配度"])])
+                                         ("zh-Hant", ["企業規模：4 / 4", "總分 9 ≥ 8", "痛點匹配度"]),
+                                         ("zh-Hans", ["企业规模：4 / 4", "总分 9 ≥ 8", "痛点匹配度"])])
 def test_341_explanation_in_three_languages(lang, words):
     lines = explain_prospect({"size": 4, "industry": 3, "pain": 2}, lang=lang)
     assert len(lines) == 4

@@ -368,7 +368,7 @@ def test_anomalies_find_planted_outliers(sample):
     rw = a.rep_weeks.set_index(["rep", "week"])
     assert rw.loc[("R05", pd.Timestamp("2025-03-03")), "outlier"]
     assert a.reps.set_index("rep").loc["R05", "outlier"]
-    assert "weeks: 1," in a.text("en") and "週:1" in a.text("zh-Hant")
+    assert "weeks: 1," in a.text("en") and "周：1" in a.text("zh-Hant")
 
 
 def test_anomalies_on_win_rate(sample):
@@ -464,7 +464,7 @@ def test_every_column_of_every_board_has_a_label(sample):
                        if f"dashboards.col.{c}" not in cat and f"crm.col.{c}" not in cat and not c.endswith("_date")]
             assert not missing, (lang, missing)
     out = D.localise(D.funnel_health(sample).reasons, "zh-Hans")
-    assert out.columns.tolist() == ["丢单原因", "输单", "占比", "金额(元)"]
+    assert out.columns.tolist() == ["丢单原因", "输单", "占比", "金额（元）"]
     assert out.iloc[:, 0].tolist() == ["没有预算", "时机", "未做决定", "价格", "竞争对手"]
 
 

@@ -227,7 +227,7 @@ def test_pay_curve_puts_the_rep_where_the_plan_pays():
 def test_pay_simulation_compares_two_plans_on_the_same_world():
     low = block("pay", "simulated").render("en", quota=225)
     high = block("pay", "simulated").render("en", quota=300)
-    assert list(low.data[0].x) == ["Linear 3 %", "S1 attainment-coefficient table"]
+    assert list(low.data[0].x) == ["Linear 3 %", "Attainment-coefficient table (quarterly)"]
     assert low.data[0].y[0] == high.data[0].y[0]                  # the linear plan ignores the quota
     assert high.data[0].y[1] < low.data[0].y[1]                   # reps give up on a quota out of reach
 
@@ -338,7 +338,7 @@ def test_a_refused_input_shows_a_localised_message_not_a_traceback(monkeypatch):
     page = LessonPage("pay", lang="zh-Hant")
     monkeypatch.setattr(page, "values", lambda key: {"attainment": 500} if key == "payout" else {})
     page.update("payout")
-    assert page.error_text() == "達成率(%) 不能大於 200;目前為 500。"
+    assert page.error_text() == "達成率（%） 不能大於 200；目前為 500。"
     assert "Traceback" not in page.message.value and 'role="alert"' in page.message.value
     page.set_language("en")
     assert page.error_text() == "Attainment (%) must be at most 200; got 500."
@@ -351,8 +351,8 @@ def test_language_switch_relabels_text_sliders_tables_and_figures():
     page = LessonPage("targets", lang="en")
     page.set_language("zh-Hans")
     assert page.title.value == '<h2 class="sdw-title">目标设定与分解</h2>'
-    assert "课程 §1" in page._intro.value
-    assert page.sliders["split"]["annual"].description == "年度目标(百万元)"
+    assert "模块 1" in page._intro.value
+    assert page.sliders["split"]["annual"].description == "年度目标（百万元）"
     assert "提高销售额" in unescape(page.tables["smart"].value)
     assert page.views["split"].figure.data[0].name == "核心产品"
     assert "动手练习" in page.practise.value

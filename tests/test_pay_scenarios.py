@@ -39,7 +39,7 @@ def test_a_plan_file_that_is_missing_is_named_in_the_readers_language(tmp_path):
     with pytest.raises(simlib.ScenarioError) as err:
         simlib.load_scenario(bad)
     zh = err.value.message("zh-Hant")
-    assert "plans/s1_tierd.yaml" in zh and "找不到薪酬方案檔" in zh and zh.startswith("incentives")
+    assert "plans/s1_tierd.yaml" in zh and "找不到薪酬方案文件" in zh and zh.startswith("incentives")
     assert err.value.paths == ["incentives"]
 
 

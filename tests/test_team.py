@@ -398,9 +398,9 @@ def test_same_seed_same_people_table():
     ({"ramp": {"tau_month": 2}}, "people.ramp.tau_month", "Did you mean 'tau_months'", "您是指「tau_months」"),
     ({"mentoring": {"mentors": ["R99"]}}, "people.mentoring.mentors[0]", "there is no 'R99'", "此處沒有「R99」"),
     ({"training": [{"stage": "demo", "lift": 0.2}]}, "people.training[0].stage", "there is no 'demo'", "此處沒有「demo」"),
-    ({"training": [{"stage": "proposal"}]}, "people.training[0].lift", "is required", "缺少必填欄位"),
+    ({"training": [{"stage": "proposal"}]}, "people.training[0].lift", "is required", "缺少必填字段"),
     ({"hiring": {"vacancy_weeks": 2.5}}, "people.hiring.vacancy_weeks", "whole number", "整數"),
-    ({"pip": {"weeks": 4, "rules": {"final_weeks": 6}}}, "people.pip.rules.final_weeks", "final weeks", "最後 6 週"),
+    ({"pip": {"weeks": 4, "rules": {"final_weeks": 6}}}, "people.pip.rules.final_weeks", "final weeks", "最後 6 周"),
 ])
 def test_invalid_people_block_names_the_field(base_dict, people, path, en, zh):
     with pytest.raises(simlib.ScenarioError) as exc:

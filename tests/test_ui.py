@@ -236,7 +236,7 @@ def test_language_switch_relabels_everything(lab):
     lab.switch.widget.value = "zh-Hant"
     assert lab.lang == "zh-Hant"
     assert "漏斗實驗室" in lab.root.children[1].children[0].value
-    assert lab.controls["leads.per_week"].description == "每週線索數"
+    assert lab.controls["leads.per_week"].description == "每周線索數"
     assert lab.figures["funnel"].figure.layout.title.text == "各階段進入的商機數"
     assert next(iter(lab.figures["funnel"].figure.data[0].y)) == "線索獲取"
     assert "模擬" in lab.headline.value and "元" in lab.headline.value

@@ -202,16 +202,16 @@ def test_start_from_a_named_policy():
 # -- bad input: a localised message naming the field, never a traceback, never a silent fix ----------------
 @pytest.mark.parametrize("setup, en, zh", [
     ({"shares.A": 0.3}, "Share of accounts per tier (0–1) (tiers): the shares of 'A/B/C' add up to 1.1, not 1 (100 %).",
-     "各類客戶比例(0–1) (tiers):「A/B/C」的比例合計為 1.1,而不是 1(100%)。"),
+     "各類客戶比例（0–1） (tiers)：「A/B/C」的比例合計為 1.1，而不是 1（100%）。"),
     ({"shares.A": -0.1}, "Share of accounts per tier (0–1) · A (tiers.A.share) must be at least 0",
-     "各類客戶比例(0–1) · A (tiers.A.share) 不能小於 0"),
+     "各類客戶比例（0–1） · A (tiers.A.share) 不能小於 0"),
     ({"visit_plan": "focus", "focus.A": 0.5},
      "Share of the team's hours per tier (0–1) (policy.focus): the shares of 'A/B/C' add up to 0.7",
-     "各類分配的團隊工時比例(0–1) (policy.focus):「A/B/C」的比例合計為 0.7"),
+     "各類分配的團隊工時比例（0–1） (policy.focus)：「A/B/C」的比例合計為 0.7"),
     ({"hours": -10}, "Team's visit hours a month (team.hours_per_month) must be at least 0",
      "團隊每月拜訪工時 (team.hours_per_month) 不能小於 0"),
     ({"on_time": 1.2}, "Complaints answered within their SLA (0–1) (complaints.on_time) must be at most 1",
-     "在 SLA 內回應的投訴比例(0–1) (complaints.on_time) 不能大於 1"),
+     "在 SLA 內響應的投訴比例（0–1） (complaints.on_time) 不能大於 1"),
 ])
 def test_a_bad_input_names_the_field_in_the_pages_language(lab, setup, en, zh):
     *first, last = setup.items()
@@ -265,15 +265,15 @@ def test_language_switch_relabels_everything(lab):
     assert dict(lab.choice.options)["A/B/C 客戶分級與 80/20 聚焦"] == "tiering"
     assert dict(lab.visit_plan.options)[t("accounts.plan.focus", "zh-Hant")] == "focus"
     assert lab.preset.options[0][0] == "情境原方案"
-    assert "續約率:A 類" in lab.summary_view.value and "個百分點" in lab.summary_view.value
+    assert "續約率：A 類" in lab.summary_view.value and "個百分點" in lab.summary_view.value
     assert "情境原方案" in lab.summary_view.value and "你的方案" in lab.summary_view.value
     assert "元" in cell(lab, "revenue", "base")
     assert lab.figures["renewal"].figure.layout.title.text == "各類續約率"
-    assert lab.figures["complaints"].figure.data[0].x[0] == "一般(24 小時)"
-    assert "每月計畫拜訪" in lab.plan_view.value and "1,000 個客戶" in lab.scenario_info.value
+    assert lab.figures["complaints"].figure.data[0].x[0] == "一般（24 小時）"
+    assert "每月計劃拜訪" in lab.plan_view.value and "1,000 個客戶" in lab.scenario_info.value
     lab.switch.widget.value = "zh-Hans"
     assert "客户经营" in lab.title.value
-    assert lab.figures["pareto"].figure.layout.title.text == "利润的帕累托曲线(A/B/C)"
+    assert lab.figures["pareto"].figure.layout.title.text == "利润的帕累托曲线（A/B/C）"
     assert lab.visit_plan.value == "focus" and lab.choice.value == "tiering"        # choices survive
     assert lab.error_text() == ""
 

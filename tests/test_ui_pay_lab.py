@@ -95,7 +95,7 @@ def test_changing_plan_b_reruns_and_redraws(lab):
     pd.testing.assert_frame_equal(lab.comparison.summary, ref.summary)
     assert not lab.comparison.summary.loc["B"].equals(before.loc["B"])
     assert lab.figures["curve"].figure.data[4].name != curve_before
-    assert "B: S1 attainment-coefficient table" in lab.summary_view.value
+    assert "B: Attainment-coefficient table (quarterly)" in lab.summary_view.value
     assert [a for a in lab.figures["curve"].figure.data[6].x] == [0.8, 1.0, 1.2]
 
 
@@ -176,7 +176,7 @@ def test_choosing_another_plan_refills_the_form(lab):
 @pytest.mark.parametrize("field, value, en, zh", [
     ("tiers", "0: 2, 100: 300", "Plan B · commission.tiers[1].rate must be at most 1", "方案 B · commission.tiers[1].rate 不能大於 1"),
     ("tiers", "0: 2, 120: 3, 100: 4", "Plan B · commission.tiers", "方案 B · commission.tiers"),
-    ("tiers", "two percent", "Plan B · commission.tiers: write pairs", "方案 B · commission.tiers:請以"),
+    ("tiers", "two percent", "Plan B · commission.tiers: write pairs", "方案 B · commission.tiers：請以"),
     ("bonus_target", "lots", "Plan B · bonus.target must be a number", "方案 B · bonus.target 必須是數字"),
     ("cap", "0", "Plan B · cap.attainment must be greater than 0", "方案 B · cap.attainment 必須大於 0"),
     ("tiers", "10: 2", "Plan B · commission.tiers", "方案 B · commission.tiers"),
@@ -198,14 +198,14 @@ def test_bad_rep_and_sim_inputs_name_their_fields(lab):
     lab.sales.value = -5
     assert lab.error_text() == "Sales (this period) must be at least 0; got -5.0."
     lab.set_language("zh-Hant")
-    assert lab.error_text() == "銷售額(本期) 不能小於 0;目前為 -5.0。"
+    assert lab.error_text() == "銷售額（本期） 不能小於 0；目前為 -5.0。"
     lab.sales.value = 100_000
     lab.quota.value = 0
-    assert "目標(本期) 必須大於 0" in lab.error_text()
+    assert "目標（本期） 必須大於 0" in lab.error_text()
     lab.quota.value = 200_000
     assert lab.error_text() == ""
     lab.quota_sim.value = -1
-    assert "每人每季目標 必須大於 0" in lab.error_text()
+    assert "每人每季度目標 必須大於 0" in lab.error_text()
     lab.set_language("en")
     assert "Quota per rep per quarter must be greater than 0" in lab.error_text()
     lab.quota_sim.value = 225_000
@@ -235,13 +235,13 @@ def test_language_switch_relabels_everything(lab):
     assert "薪酬方案實驗室" in lab.title.value
     assert lab.choice["A"].description == "方案"
     assert dict(lab.choice["B"].options)["線性提成 3%"] == "linear"
-    assert lab.forms["A"].tiers.description == "提成級距(起點 %: 提成率 %)"
-    assert dict(lab.forms["A"].mode.options)["分段累進:各級距的提成率只計該級距內的銷售額"] == "marginal"
+    assert lab.forms["A"].tiers.description == "提成階梯（起點 %：提成率 %）"
+    assert dict(lab.forms["A"].mode.options)["分段累進：各階梯的提成率只計該階梯內的銷售額"] == "marginal"
     assert lab.behaviour.options[1][0] == t("pay_lab.behaviour.rational", "zh-Hant")
-    assert lab.quota_sim.description == "每人每季目標" and lab.weeks.description == "模擬週數"
-    assert "薪酬成本 ÷ 營收" in lab.summary_view.value and "A:線性提成 3%" in lab.summary_view.value
-    assert lab.figures["closes"].figure.layout.title.text == "考核期內每週的成交"
-    assert lab.figures["curve"].figure.layout.yaxis.title.text == "變動薪酬(元)"
+    assert lab.quota_sim.description == "每人每季度目標" and lab.weeks.description == "模擬周數"
+    assert "薪酬成本 ÷ 營收" in lab.summary_view.value and "A：線性提成 3%" in lab.summary_view.value
+    assert lab.figures["closes"].figure.layout.title.text == "考核期內每周的成交"
+    assert lab.figures["curve"].figure.layout.yaxis.title.text == "變動薪酬（元）"
     assert "元" in lab.plan_info["A"].value
     lab.switch.widget.value = "zh-Hans"
     assert lab.quota_sim.description == "每人每季度目标"

@@ -278,8 +278,8 @@ def test_language_switch_relabels_everything(app):
     assert "Target Setting" in app.title.value
     app.switch.widget.value = "zh-Hant"
     assert app.lang == "zh-Hant" and "目標設定" in app.title.value
-    assert app.annual.description == "年度目標(元)"
-    assert dict(app.preset.options)["中國零售日曆:春節低谷、618 與雙十一高峰"] == "cn_retail"
+    assert app.annual.description == "年度目標（元）"
+    assert dict(app.preset.options)["中國零售日曆：春節低谷、618 與雙十一高峰"] == "cn_retail"
     assert app.preset.value == "cn_retail" and app.unit.value == 10_000     # values survive new labels
     assert app.shares["region"]["east"].description == "華東"
     assert "產品線" in app.matrix.columns

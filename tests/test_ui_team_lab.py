@@ -71,7 +71,7 @@ def test_roles_and_training_reach_the_scenario(lab):
 def test_language_switch_relabels_roles_charts_and_table():
     lab = TeamLab(lang="zh-Hant", replications=1)
     assert "團隊實驗室" in lab.title.value and "年流失率" in text_of(lab.summary_view)
-    assert dict(lab.roles["李明"].options)["獵人型(新客戶開發)"] == "hunter"
+    assert dict(lab.roles["李明"].options)["獵人型（新客戶開發）"] == "hunter"
     lab.set_language("zh-Hans")
     assert "团队实验室" in lab.title.value and "年流失率" in text_of(lab.summary_view)
     assert lab.figures["staffing"].figure.layout.title.text.startswith("每周")

@@ -221,15 +221,15 @@ def test_language_switch_relabels_both_pages(console):
     page = joined(console, "Blue")
     console.set_language("zh-Hant")
     assert "講師控制台" in console.title.value and console.close_button.description == "結束本輪並公布"
-    assert "第 1 輪(共 2 輪)開放中" in text_of(console.status_view)
+    assert "第 1 輪（共 2 輪）開放中" in text_of(console.status_view)
     assert "只顯示這一次" in text_of(console.secrets_view)
     console.set_language("zh-Hans")
     assert "讲师控制台" in console.title.value and console.refresh_button.description == "刷新"
     page.set_language("zh-Hant")
-    assert page.f_target.description == "季度目標(元)" and page.submit_button.description == "提交"
+    assert page.f_target.description == "季度目標（元）" and page.submit_button.description == "提交"
     assert dict(page.f_focus.options)["均衡"] == "balanced"
     assert "本輪決策" in page.form_title.value and "<th>業務員</th>" in page.situation_view.value
-    assert "Blue 組 · 第 1 輪(共 2 輪)開放中" in text_of(page.header_view)
+    assert "Blue 組 · 第 1 輪（共 2 輪）開放中" in text_of(page.header_view)
     page.set_language("en")
     assert page.f_target.description == "Quarter target (yuan)" and page.error_text() == ""
 

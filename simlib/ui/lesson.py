@@ -164,7 +164,7 @@ class LessonPage(AppBase):
 
     # -- text -----------------------------------------------------------------------------------------------
     def _render_intro(self, lang: str) -> None:
-        section = t("lessons.section", lang, section=self.module.section)
+        section = t("lessons.section", lang, section=self.module.section.lstrip("§"))   # the hub's module number
         self._intro.value = (f'<p class="sdw-muted"><span class="sdw-section-tag">{esc(section)}</span> · '
                              f'{esc(t(f"app.{self.KEY}.blurb", lang))}</p>')
 

@@ -54,14 +54,14 @@ def type_into(page, selector: str, text: str) -> None:
 
 def test_customer_lab_in_traditional_chinese_by_default(page, voila_url, artifacts, clean):
     open_lab(page, voila_url, artifacts)
-    for text in ("客戶經營", "客戶群", "你的服務方案", "模擬一年", "模擬結果", "續約率:A 類", "超過 SLA 的投訴比例",
+    for text in ("客戶經營", "客戶群", "你的服務方案", "模擬一年", "模擬結果", "續約率：A 類", "超過 SLA 的投訴比例",
                  "情境原方案", "你的方案"):
         assert page.get_by_text(text).first.is_visible(), text
-    for title in ("各類續約率", "利潤的柏拉圖曲線(A/B/C)", "在 SLA 內回應的投訴"):
+    for title in ("各類續約率", "利潤的帕累托曲線（A/B/C）", "在 SLA 內響應的投訴"):
         page.locator(".sdw-app .gtitle", has_text=title).wait_for()
     assert cell(page, "renewal_rate_A", "diff") == "+0.0 個百分點"       # your policy starts as the scenario's
     renewal, before = figure(page, "renewal"), cell(page, "renewal_rate_A", "yours")
-    page.locator(".sdw-visit-plan select").select_option(label="按等級集中時間(80/20)")   # S3: 80 % of hours on A
+    page.locator(".sdw-visit-plan select").select_option(label="按等級集中時間（80/20）")   # S3: 80 % of hours on A
     wait_cell_changes(page, "renewal_rate_A", "yours", before)
     page.wait_for_function(f"({FIGURE_DATA})('renewal') !== {json.dumps(renewal)}")
     assert cell(page, "renewal_rate_A", "diff").startswith("+") and cell(page, "renewal_rate_A", "diff") != "+0.0 個百分點"
@@ -105,7 +105,7 @@ def test_shares_that_do_not_add_up_show_a_localised_message(page, voila_url, art
     open_lab(page, voila_url, artifacts, "?lang=zh-Hans")
     type_into(page, ".sdw-share-a", "0.3")
     text = message(page)
-    assert "各类客户比例(0–1) (tiers):「A/B/C」的比例合计为 1.1,而不是 1(100%)。" in text, text
+    assert "各类客户比例（0–1） (tiers)：“A/B/C”的比例合计为 1.1，而不是 1（100%）。" in text, text
     assert page.locator(".sdw-share-a input").input_value() == "0.3"      # not silently fixed
     screenshot(page, artifacts / "customer_lab_message.png")
     pareto = figure(page, "pareto")

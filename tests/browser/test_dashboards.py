@@ -27,7 +27,7 @@ def open_app(page, base: str, query: str = ""):
 
 def test_dashboards_in_traditional_chinese_change_the_period(page, voila_url, artifacts, clean):
     open_app(page, voila_url)
-    for text in ("數據看板", "達成率看板", "漏斗健康", "活動量、預測與異常", "範例 CRM 匯出"):
+    for text in ("數據看板", "達成率看板", "漏斗健康", "活動量、預測與異常", "示例 CRM 導出"):
         assert page.get_by_text(text).first.is_visible(), text
     before = page.evaluate(FIGURE_DATA, "attainment")
     page.locator(".sdw-period select").select_option(label="月")

@@ -44,7 +44,7 @@ INTERACTION = {
                       "上週三下午在華達機械的產品演示中,"),
     "okr_scoring": ("fill", ".sdw-cell-kr1-score input", "0.7", None),
     "target_check": ("select", ".sdw-cell-q2-answer select", "No", "否"),
-    "objection_handling": ("select", ".sdw-field-model select", "LAER (S3)", "LAER 模型(S3)"),
+    "objection_handling": ("select", ".sdw-field-model select", "LAER", "LAER 模型"),
     "group_work": ("fill", ".sdw-cell-desire-minutes input", "2", None),
 }
 CASES = [(drill, lang) for drill in DRILLS for lang in ("zh-Hant", "en")]

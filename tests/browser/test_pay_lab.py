@@ -35,13 +35,13 @@ def payout_total(page, slot: str) -> str:
 def test_pay_lab_in_traditional_chinese_by_default(page, voila_url, artifacts, clean):
     open_lab(page, voila_url)
     for text in ("薪酬方案實驗室", "方案 A", "一位業務員的薪酬", "模擬團隊", "模擬結果", "薪酬成本 ÷ 營收",
-                 "期末最後 2 週的成交比例", "底薪"):
+                 "期末最後 2 周的成交比例", "底薪"):
         assert page.get_by_text(text).first.is_visible(), text
-    page.locator(".sdw-app .gtitle", has_text="考核期內每週的成交").wait_for()
+    page.locator(".sdw-app .gtitle", has_text="考核期內每周的成交").wait_for()
     page.locator(".sdw-app .gtitle", has_text="變動薪酬與達成率").wait_for()
-    assert summary_head(page, "B") == "B:S1 階梯提成 2% / 3% / 4%"
+    assert summary_head(page, "B") == "B：階梯提成 2% / 3% / 4%（按季）"
     curve, cost = figure(page, "curve"), figure(page, "cost")
-    page.locator(".sdw-plan-b select").select_option(label="S1 達成係數表")     # plan B: the coefficient table
+    page.locator(".sdw-plan-b select").select_option(label="達成係數表（按季）")     # plan B: the coefficient table
     page.wait_for_function(
         "() => document.querySelector('table.sdw-summary-table th[data-plan=\"B\"]').innerText.includes('達成係數表')")
     page.wait_for_function(f"({FIGURE_DATA})('cost') !== {json.dumps(cost)}")

@@ -46,7 +46,7 @@ def screenshot(page, path: Path):
 def test_target_setting_in_traditional_chinese_by_default(page, voila_url, artifacts, clean, message):
     seconds = open_app(page, voila_url, artifacts)
     print(f"first render: {seconds:.1f} s")
-    for text in ("目標設定", "年度目標分解到季、月、週", "分解矩陣", "把團隊目標分配給業務員", "SMART 檢查",
+    for text in ("目標設定", "年度目標分解到季、月、周", "分解矩陣", "把團隊目標分配給業務員", "SMART 檢查",
                  "目標調整規則", "各月目標", "核心產品", "華東", "需要調整"):
         assert page.get_by_text(text).first.is_visible(), text
     check = page.locator('li[data-check="quarters"]')

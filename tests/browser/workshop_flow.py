@@ -31,7 +31,7 @@ class Words:
     team_header: str        # with {round}
 
 
-ZH = Words("zh-Hant", ("紅隊", "藍隊", "綠隊"), "講師控制台", "已建立", "3 組中已有 {n} 組提交",
+ZH = Words("zh-Hant", ("紅隊", "藍隊", "綠隊"), "講師控制台", "已創建", "3 組中已有 {n} 組提交",
            "第 {round} 輪已結束並公布", "第 {version} 版", "完全相同", "第 {round} 輪")
 EN = Words("en", ("Red", "Blue", "Green"), "trainer console", "created", "{n} of 3 teams have submitted",
            "Round {round} closed and published", "version {version}", "identical", "round {round} of")
