@@ -203,7 +203,7 @@ def test_the_broken_sample_reports_every_problem():
     for path in err.paths:
         assert_named(err, path, row=int(path.split(":")[1]))
     assert err.source == str(BAD) and "bad_deals.csv" in err.message("zh-Hant")
-    assert "第 4 列" in err.message("zh-Hant") and "第 4 行" in err.message("zh-Hans") and "Row 4" in str(err)
+    assert "第 4 行" in err.message("zh-Hant") and "第 4 行" in err.message("zh-Hans")   # rows are 行 (GLOSSARY.md) and "Row 4" in str(err)
 
 
 @pytest.mark.parametrize(("row", "path", "code"), [
@@ -236,7 +236,7 @@ def test_each_problem_names_row_and_column(row, path, code):
 def test_duplicate_ids_name_the_first_row():
     err = problems(table("A,R,2025-01-06,,,,open,5,", "B,R,2025-01-06,,,,open,5,", "A,R,2025-01-07,,,,open,5,"))
     assert err.paths == ["deal_id:4"] and err.issues[0].params["first"] == 2
-    assert "2" in err.message("zh-Hant").split("第 4 列")[1]
+    assert "2" in err.message("zh-Hant").split("第 4 行")[1]
 
 
 def test_missing_and_doubled_columns():

@@ -6,7 +6,7 @@ Every user-facing string — validation errors, app labels, sentences about resu
     >>> t("lang.name", "en")
     'English'
     >>> t("error.missing", "zh-Hant", path="leads.per_week")
-    '缺少必填欄位 leads.per_week。'
+    '缺少必填字段 leads.per_week。'
     >>> normalize_lang("zh-TW"), normalize_lang("zh_CN"), normalize_lang("en-GB")
     ('zh-Hant', 'zh-Hans', 'en')
 

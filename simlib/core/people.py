@@ -61,7 +61,7 @@ def label(kind: str, key: str, lang: str | None = None) -> str:
     """The label of a role, state or event in ``lang`` (zh-Hant, zh-Hans, en).
 
         >>> label("role", "hunter", "zh-Hant"), label("state", "vacant", "en")
-        ('獵人型(新客戶開發)', 'Vacant')
+        ('獵人型（新客戶開發）', 'Vacant')
     """
     return t(f"team.{kind}.{key}", lang)
 

@@ -10,7 +10,7 @@ Plotly only, no widgets; every trace holds plain Python lists (a browser test re
     >>> p = project_quarter({"hours_per_week": 8})
     >>> fig = projection_figure(p["table"], "zh-Hant")
     >>> [tr.name for tr in fig.data]
-    ['實際(至復盤)', '不做調整', '採取你的措施', '目標進度']
+    ['實際（至復盤）', '不做調整', '採取你的措施', '目標進度']
 """
 from __future__ import annotations
 

@@ -77,7 +77,7 @@ class Feedback:
         >>> fb = Feedback("demo")
         >>> _ = fb.check(True, "drills.okr_scoring.kr_right", "drills.okr_scoring.kr_off", kr="KR1")
         >>> fb.score, fb.lines("zh-Hant")
-        (100.0, ['關鍵結果「KR1」:正確。'])
+        (100.0, ['關鍵結果「KR1」：正確。'])
     """
     drill: str
     items: list[FeedbackItem] = field(default_factory=list)
@@ -156,7 +156,7 @@ class Feedback:
             'Passed, with room to improve: 2 of 7 checks met (28.6 %). The hints below show what is left.'
             >>> fb.problem("drills.coin_feedback.empty", part="Next")
             >>> fb.headline("en")
-            'Not there yet: 2 of 7 checks passed (28.6 %); 1 point(s) to fix below.'
+            'Not there yet: 2 of 7 checks passed (28.6 %); points to fix below: 1.'
         """
         return t(f"drills.result.{self.outcome}", lang, done=self.done, total=self.total,
                  score=number(self.score, lang, digits=1), problems=len(self.problems)) + \

@@ -86,10 +86,10 @@ def check_smart_target(answer: Mapping, *, key: Mapping | None = None, material:
         >>> fb.passed, fb.done, fb.total
         (False, 0, 5)
         >>> print("\\n".join(fb.lines("zh-Hant")[1:]))
-        加上數字:金額、數量或百分比(例如「銷售額增長10%」「新增A類客戶10個」)。
-        加上期限:「下季度」「第二季度」「6月30日前」。
-        也請把目標填成數字,才能與去年同期比較並做模擬。
-        請填寫完成期限(日期)。
+        加上數字：金額、數量或百分比（例如「銷售額增長10%」「新增A類客戶10個」）。
+        加上期限：「下季度」「第二季度」「6月30日前」。
+        也請把目標填成數字，才能與去年同期比較並做模擬。
+        請填寫完成期限（日期）。
     """
     key, mat = key_and_material("smart_target", key, material)
     a = as_mapping(answer, "answer")

@@ -24,7 +24,7 @@ Pure functions and pydantic models — no simulation, no widgets. Bad input rais
     ... except ScenarioError as err:
     ...     print(err.message("en")); print(err.message("zh-Hant"))
     weights: the weights add up to 0.9, not 1 (100 %).
-    weights:權重合計為 0.9,而不是 1(100%)。
+    weights：權重合計為 0.9，而不是 1（100%）。
 
 Every text a trainee reads (tables, feedback lines, hints) comes from the catalog
 ``simlib/locales/appraisal.<lang>.yaml`` in 繁體中文, 简体中文 and English. The public names of the modules

@@ -103,7 +103,7 @@ class AppraisalResult:
 
             >>> appraisal_score({"results": 82, "process": 90, "capability": 70, "teamwork": 85}
             ...                 ).table("zh-Hant").iloc[:, 0].tolist()
-            ['業績指標', '過程指標', '能力指標', '團隊協作', '合計(等級 B)']
+            ['業績指標', '過程指標', '能力指標', '團隊協作', '合計（等級 B）']
         """
         col = {k: t(f"appraisal.col.{k}", lang) for k in ("component", "weight", "score", "points")}
         rows = [{col["component"]: label_or_key(f"appraisal.component.{k}", lang), col["weight"]: w,

@@ -67,7 +67,7 @@ class SelfCheck:
 
             >>> print(self_check({"new_visits": 8, "follow_ups": 15, "proposals": 5, "demos": 3, "orders": 1,
             ...                   "sales": 120_000, "satisfaction": 0.92}).text("zh-Hant"))
-            整體完成率 90%(每項最多計 100%)。落後:成交訂單數 50%、新客戶拜訪數 80%。
+            整體完成率 90%（每項最多計 100%）。落後：成交訂單數 50%、新客戶拜訪數 80%。
         """
         if not self.behind:
             return t("appraisal.selfcheck.all_done", lang, overall=percent(self.overall, lang))

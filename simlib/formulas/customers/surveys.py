@@ -55,7 +55,7 @@ def nps(scores: Any) -> NpsResult:
         >>> r.nps, r.promoters, r.detractors
         (20.0, 0.5, 0.3)
         >>> print(r.text("zh-Hant"))
-        NPS +20(10 份回覆):推薦者 50%、中立者 20%、貶損者 30%。
+        NPS +20（10 份回覆）：推薦者 50%、中立者 20%、貶損者 30%。
     """
     a = _scores(scores, "scores", 0, 10, "customers_nps_score")
     n = a.size

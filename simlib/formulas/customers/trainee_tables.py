@@ -21,7 +21,7 @@ def localise(df: pd.DataFrame, lang: str | None = None, *, value: str | None = N
 
         >>> from simlib.formulas.customers.complaints import root_causes
         >>> localise(root_causes(pd.DataFrame({"cause": ["x", "y", "x"]})), "zh-Hant").columns.tolist()
-        ['原因', '件數', '佔比', '累計佔比', '關鍵少數']
+        ['原因', '件數', '占比', '累計占比', '關鍵少數']
     """
     out = df.copy()
     for col, prefix in _VALUE_COLUMNS.items():

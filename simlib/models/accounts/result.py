@@ -350,7 +350,7 @@ def localise(df: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
 
         >>> df = pd.DataFrame({"tier": ["A"], "lifecycle": ["deepen"], "renewal_rate": [0.93]})
         >>> localise(df, "zh-Hant").columns.tolist(), localise(df, "zh-Hant").iloc[0, 1]
-        (['等級', '生命週期階段', '續約率'], '深度經營')
+        (['等級', '生命周期階段', '續約率'], '深度經營')
     """
     out = df.copy()
     for col, prefix in _VALUE_LABELS.items():

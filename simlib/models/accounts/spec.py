@@ -327,8 +327,8 @@ def load_accounts(source: str | Path | Mapping | AccountsSpec) -> AccountsSpec:
         ...     load_accounts({"tiers": {"A": {"renewal": 1.3}}})
         ... except ScenarioError as err:
         ...     print(err.message("en")); print(err.message("zh-Hant"))   # doctest: +ELLIPSIS
-        tiers.A.renewal must be at most 1...; got 1.3.
-        tiers.A.renewal 不能大於 1...;目前為 1.3。
+        tiers.A.renewal must be at most 1.0; got 1.3.
+        tiers.A.renewal 不能大於 1.0；目前為 1.3。
         >>> try:
         ...     load_accounts({"tiers": {"A": {"share": 0.3}}})
         ... except ScenarioError as err:
