@@ -47,7 +47,8 @@ def measure(url: str, n: int) -> dict[str, float]:
     return {"p50": s50, "p95": s95, "p99": s99, "read_p50": float(np.percentile(reads, 50) * 1000)}
 
 
-def _pg_server():
+def pg_server():
+    """A throwaway PostgreSQL server from Debian's binaries (tests/pg.py), or None when there are none."""
     spec = importlib.util.spec_from_file_location("sdw_tests_pg", ROOT / "tests" / "pg.py")
     pg = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(pg)
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     urls, server = list(args.url), None
     if not urls:
         urls.append(f"sqlite:///{tempfile.mkdtemp(prefix='sdw-bench-')}/ws.sqlite")
-        server = _pg_server()
+        server = pg_server()
         if server is not None:
             urls.append(server.url(server.create_database()))
     try:

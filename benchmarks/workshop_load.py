@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as cf
 import datetime as dt
-import importlib.util
 import multiprocessing as mp
 import os
 import platform
@@ -47,6 +46,9 @@ sys.path.insert(0, str(ROOT))
 
 from simlib.workshop import Workshop
 from simlib.workshop.decisions import FOCUS
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from store_latency import pg_server
 
 TEAM_PAGE = "voila/render/workshop/team.ipynb"
 PAGE_TIMEOUT_MS = 180_000          # a cold kernel on a busy 2-core machine
@@ -238,17 +240,6 @@ def pages_part(args, problems: list[str]) -> dict:
             "server_idle_mb": idle_mb, "server_mb": server_mb, "close_s": close_s}
 
 
-def _pg_server():
-    spec = importlib.util.spec_from_file_location("sdw_tests_pg", ROOT / "tests" / "pg.py")
-    pg = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(pg)
-    try:
-        return pg.PostgresServer.start()
-    except pg.Unavailable as err:
-        print(f"(PostgreSQL skipped: {err})")
-        return None
-
-
 def report(argv: list[str], libs: list[dict], pages: dict | None, problems: list[str], started: str) -> str:
     mem = psutil.virtual_memory().total / 2**30
     out = ["# Workshop load", "", f"`.venv/bin/python benchmarks/workshop_load.py {' '.join(argv)}`", "",
@@ -316,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         urls = list(args.url)
         if not urls:
             urls.append(f"sqlite:///{tempfile.mkdtemp(prefix='sdw-bench-')}/ws.sqlite")
-            server = _pg_server()
+            server = pg_server()
             if server is not None:
                 urls.append(server.url(server.create_database()))
         try:
