@@ -11,6 +11,7 @@ Markdown table; nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import sys
 import tempfile
@@ -59,26 +60,34 @@ def pg_server():
         return None
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=300, help="submits measured per database")
-    ap.add_argument("--url", action="append", default=[], help="a database URL to measure (repeatable)")
-    args = ap.parse_args(argv)
-    urls, server = list(args.url), None
+@contextlib.contextmanager
+def databases(urls: list[str]):
+    """``urls``, or when none is given a temporary SQLite file and a throwaway PostgreSQL server (stopped on
+    exit) — the databases both workshop benchmarks measure."""
+    urls, server = list(urls), None
     if not urls:
         urls.append(f"sqlite:///{tempfile.mkdtemp(prefix='sdw-bench-')}/ws.sqlite")
         server = pg_server()
         if server is not None:
             urls.append(server.url(server.create_database()))
     try:
+        yield urls
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=300, help="submits measured per database")
+    ap.add_argument("--url", action="append", default=[], help="a database URL to measure (repeatable)")
+    args = ap.parse_args(argv)
+    with databases(args.url) as urls:
         print(f"| database | submit p50 (ms) | p95 | p99 | latest() p50 (ms) |   n = {args.n}")
         print("|---|---:|---:|---:|---:|")
         for url in urls:
             r = measure(url, args.n)
             print(f"| {url.split(':')[0]} | {r['p50']:.2f} | {r['p95']:.2f} | {r['p99']:.2f} | {r['read_p50']:.2f} |")
-    finally:
-        if server is not None:
-            server.stop()
 
 
 if __name__ == "__main__":

@@ -47,8 +47,8 @@ sys.path.insert(0, str(ROOT))
 from simlib.workshop import Workshop
 from simlib.workshop.decisions import FOCUS
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from store_latency import pg_server
+sys.path.insert(0, str(ROOT / "benchmarks"))   # the same databases as the store benchmark
+from store_latency import databases
 
 TEAM_PAGE = "voila/render/workshop/team.ipynb"
 PAGE_TIMEOUT_MS = 180_000          # a cold kernel on a busy 2-core machine
@@ -302,19 +302,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     started = dt.datetime.now().isoformat(timespec="seconds")
     problems: list[str] = []
-    libs, server = [], None
+    libs = []
     if args.library:
-        urls = list(args.url)
-        if not urls:
-            urls.append(f"sqlite:///{tempfile.mkdtemp(prefix='sdw-bench-')}/ws.sqlite")
-            server = pg_server()
-            if server is not None:
-                urls.append(server.url(server.create_database()))
-        try:
+        with databases(args.url) as urls:
             libs = [library_part(url, args, problems) for url in urls]
-        finally:
-            if server is not None:
-                server.stop()
     pages = pages_part(args, problems) if args.pages else None
     text = report(argv, libs, pages, problems, started)
     print(text)
